@@ -1,0 +1,107 @@
+/*
+ * ets.h
+ *	  Exponential smoothing state-space models (the ETS taxonomy of Hyndman,
+ *	  Koehler, Ord & Snyder, "Forecasting with Exponential Smoothing", 2008).
+ *
+ * Plain-array kernel: no fmgr, no Datums.  Memory from fc_alloc (fc_port.h).
+ *
+ * A form is error x trend x season:
+ *	 error	A (additive) or M (multiplicative)
+ *	 trend	N, A, or A with damping (damped = true)
+ *	 season N, A or M
+ * Multiplicative trend is not offered (it forecasts badly and R's
+ * forecast::ets excludes it by default).  Additive error with
+ * multiplicative season is numerically unstable and is rejected.
+ */
+#ifndef FC_ETS_H
+#define FC_ETS_H
+
+#include "fc_port.h"
+
+typedef struct FcEtsForm
+{
+	char		error;			/* 'A' or 'M' */
+	char		trend;			/* 'N' or 'A' */
+	bool		damped;			/* only with trend 'A' */
+	char		season;			/* 'N', 'A' or 'M' */
+} FcEtsForm;
+
+/*
+ * What to fit.  For fc_ets_fit_form only `fixed_*` are read; for
+ * fc_ets_auto the allow_* masks restrict the candidate forms.
+ * A fixed parameter is used as given when it is not NaN, estimated otherwise.
+ */
+typedef struct FcEtsControl
+{
+	bool		allow_mul_error;	/* default true (needs y > 0) */
+	bool		allow_damped;		/* default true */
+	bool		allow_trend;		/* default true */
+	bool		allow_season;		/* default true (needs m > 1) */
+	bool		allow_mul_season;	/* default true (needs y > 0) */
+	double		fixed_alpha;
+	double		fixed_beta;
+	double		fixed_gamma;
+	double		fixed_phi;
+	int			max_iter;			/* optimizer budget per form, 0 = default */
+} FcEtsControl;
+
+/* Fill *ctl with the defaults above (all fixed_* NaN). */
+extern void fc_ets_control_init(FcEtsControl *ctl);
+
+/*
+ * A fitted model: parameters, final states and fit statistics.
+ * season[] has m entries and is owned by the struct (fc_alloc'ed);
+ * season[j] is the seasonal state that applies to step n+1+j (so
+ * season[0] is used for the first forecast step).
+ */
+typedef struct FcEtsModel
+{
+	FcEtsForm	form;
+	int			m;				/* season length; 1 when season == 'N' */
+	int			n;				/* observations used */
+	double		alpha,
+				beta,
+				gamma,
+				phi;			/* unused ones are 0 (phi 1 when not damped) */
+	double		level;			/* l_n */
+	double		slope;			/* b_n (0 when trend == 'N') */
+	double	   *season;			/* m final seasonal states, see above */
+	double		init_level;		/* estimated l_0, b_0 (for reporting) */
+	double		init_slope;
+	double		sigma2;			/* innovation variance: SSE / (n - k), as R */
+	double		loglik;			/* -0.5 * lik, lik as R's ets (see ets.c) */
+	double		aic,
+				aicc,
+				bic;
+	double		mse;			/* in-sample one-step mean squared error */
+	int			nparam;			/* estimated parameters incl. initial states */
+} FcEtsModel;
+
+/* Fit one given form, estimating parameters and initial states by ML. */
+extern FcStatus fc_ets_fit_form(const double *y, int n, int m, FcEtsForm form,
+								const FcEtsControl *ctl, FcEtsModel *out);
+
+/*
+ * Fit every admissible candidate form and keep the one with the smallest
+ * AICc (automatic ETS).  Returns FC_ERR_NO_ADMISSIBLE_MODEL when none fit.
+ */
+extern FcStatus fc_ets_auto(const double *y, int n, int m,
+							const FcEtsControl *ctl, FcEtsModel *out);
+
+/*
+ * Point forecasts and prediction intervals at `level` (0 < level < 1) for
+ * steps 1..h into mean[], lo[], hi[] (caller-allocated, h entries each).
+ * Analytic variances where the model class has them, simulation otherwise
+ * (deterministic: seeded from `seed`).
+ */
+extern FcStatus fc_ets_forecast(const FcEtsModel *fit, int h, double level,
+								uint64_t seed,
+								double *mean, double *lo, double *hi);
+
+/* Short name such as "ETS(M,Ad,M)" into buf (at least 16 bytes). */
+extern void fc_ets_form_name(FcEtsForm form, char *buf, size_t buflen);
+
+/* Smallest n for which the form can be estimated with season length m. */
+extern int	fc_ets_min_length(FcEtsForm form, int m);
+
+#endif							/* FC_ETS_H */

@@ -1,0 +1,52 @@
+/*
+ * fc_port.h
+ *	  The thin layer that lets numerical kernels run both inside a PostgreSQL
+ *	  backend and in a standalone test program.
+ *
+ * Kernels (ets.c, optim.c, timeaxis.c, ...) know nothing of fmgr or Datums.
+ * They allocate with fc_alloc() and poll fc_check_interrupts() in long loops.
+ * In the backend these map to palloc (so an ERROR frees everything with the
+ * memory context) and CHECK_FOR_INTERRUPTS (so statement_timeout and cancel
+ * work).  Built with -DFC_STANDALONE they map to malloc and a no-op, which is
+ * how test/unit and test/fuzz compile the kernels without a server.
+ */
+#ifndef FC_PORT_H
+#define FC_PORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef FC_STANDALONE
+
+#include <stdlib.h>
+#define fc_alloc(sz)		calloc(1, (sz))
+#define fc_free(p)			free(p)
+#define fc_check_interrupts() ((void) 0)
+
+#else
+
+#include "postgres.h"
+#include "miscadmin.h"
+#define fc_alloc(sz)		palloc0(sz)
+#define fc_free(p)			pfree(p)
+#define fc_check_interrupts() CHECK_FOR_INTERRUPTS()
+
+#endif
+
+/*
+ * Status codes returned by kernels.  errors.c turns them into SQLSTATEs and
+ * messages; kernels never report errors themselves.
+ */
+typedef enum FcStatus
+{
+	FC_OK = 0,
+	FC_ERR_TOO_SHORT,			/* not enough observations for the model */
+	FC_ERR_NONPOSITIVE,			/* multiplicative model needs y > 0 */
+	FC_ERR_NONFINITE,			/* NaN or Infinity where a number is needed */
+	FC_ERR_BAD_ARGUMENT,		/* caller passed an impossible argument */
+	FC_ERR_NO_ADMISSIBLE_MODEL, /* no candidate model could be fitted */
+	FC_ERR_NUMERICAL			/* numerical failure (singular system, ...) */
+} FcStatus;
+
+#endif							/* FC_PORT_H */
