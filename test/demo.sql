@@ -1,0 +1,274 @@
+-- test/demo.sql: what forecastin does, shown on the retail sample.
+--
+--   psql -X -v ON_ERROR_STOP=1 -f test/data/retail_sample.sql
+--   psql -X -v ON_ERROR_STOP=1 -f test/demo.sql
+--
+-- (test/run_demo.sh does all of it on a throwaway cluster.)  Needs
+-- CREATE EXTENSION forecastin CASCADE and the tables of test/data/retail_sample.sql
+-- in the current schema.  Leaves a table `demo_models` behind.
+
+\set QUIET 1
+\pset footer off
+\pset null '-'
+SET client_min_messages = warning;
+
+-- Round the numbers inside a jsonb value (model parameters) for display.
+CREATE FUNCTION pg_temp.round_json(j jsonb, digits int DEFAULT 3) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE jsonb_typeof(j)
+		WHEN 'number' THEN CASE
+			WHEN j::numeric = trunc(j::numeric) THEN j
+			WHEN abs(j::numeric) < 1	-- keep `digits` significant digits
+				THEN to_jsonb(round(j::numeric, digits - 1 - floor(log(abs(j::numeric)))::int))
+			ELSE to_jsonb(round(j::numeric, digits)) END
+		WHEN 'array' THEN (SELECT coalesce(jsonb_agg(pg_temp.round_json(x, digits) ORDER BY i), '[]')
+						   FROM jsonb_array_elements(j) WITH ORDINALITY AS a(x, i))
+		WHEN 'object' THEN (SELECT coalesce(jsonb_object_agg(k, pg_temp.round_json(v, digits)), '{}')
+							FROM jsonb_each(j) AS e(k, v))
+		ELSE j END
+$$;
+
+-- Run a fit and report the error it raises (if any) as a row instead of
+-- stopping the script.
+CREATE FUNCTION pg_temp.try_fit(p_sku text, p_location text, p_method text, p_options jsonb)
+RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	info jsonb;
+BEGIN
+	SELECT forecastin.model_info(forecastin.fit(day, qty, p_method, p_options)) INTO info
+	FROM sales WHERE sku = p_sku AND location = p_location;
+	RETURN 'ok: ' || (info->>'form') || ', n = ' || (info->>'n');
+EXCEPTION WHEN others THEN
+	RETURN 'ERROR ' || SQLSTATE || ': ' || SQLERRM;
+END
+$$;
+
+\echo
+\echo '=================================================================='
+\echo ' forecastin demo: in-database demand forecasting on PostgreSQL 15'
+\echo '=================================================================='
+\echo
+\echo '== 1. The data: daily unit sales per SKU and store (test/data/retail_sample.sql)'
+\echo
+
+SELECT count(*) AS rows,
+	   count(DISTINCT (sku, location)) AS series,
+	   min(day) AS first_day, max(day) AS last_day,
+	   count(*) FILTER (WHERE qty IS NULL) AS null_qty
+FROM sales;
+
+SELECT p.sku, p.category, p.pattern,
+	   count(DISTINCT s.location) AS stores,
+	   round(avg(s.qty)::numeric, 1) AS avg_per_day,
+	   round(100.0 * count(*) FILTER (WHERE s.qty = 0) / count(*)) AS "zero_days_%",
+	   min(s.day) AS since
+FROM sales s JOIN products p USING (sku)
+GROUP BY p.sku, p.category, p.pattern
+ORDER BY p.category, p.sku;
+
+\echo 'Stores (ltree paths, used for roll-ups below):'
+SELECT location, path FROM locations ORDER BY path;
+
+\echo
+\echo '== 2. Fit one model per (sku, location) series: one aggregate, one GROUP BY'
+\echo
+\echo '   CREATE TABLE demo_models AS'
+\echo '   SELECT sku, location, forecastin.fit(day, qty) AS m'
+\echo '   FROM sales GROUP BY sku, location;'
+\echo
+
+DROP TABLE IF EXISTS demo_models;
+SELECT clock_timestamp() AS fit_start \gset
+CREATE TABLE demo_models AS
+SELECT sku, location, forecastin.fit(day, qty) AS m
+FROM sales
+GROUP BY sku, location;
+SELECT count(*) AS series_fitted,
+	   round(extract(epoch FROM clock_timestamp() - :'fit_start'::timestamptz)::numeric, 2) AS seconds,
+	   round(count(*) / greatest(extract(epoch FROM clock_timestamp() - :'fit_start'::timestamptz), 0.001)::numeric, 1)
+		 AS series_per_second
+FROM demo_models;
+
+\echo
+\echo '== 3. What the automatic selection chose'
+\echo
+
+SELECT info->>'method' AS method,
+	   info->>'form' AS form,
+	   count(*) AS series,
+	   string_agg(DISTINCT sku, ', ' ORDER BY sku) AS skus
+FROM demo_models, LATERAL forecastin.model_info(m) AS info
+GROUP BY 1, 2
+ORDER BY series DESC, method, form;
+
+\echo 'model_info for a few series:'
+SELECT sku, location,
+	   info->>'method' AS method,
+	   info->>'form' AS form,
+	   info->>'period' AS period,
+	   info->>'period_source' AS period_from,
+	   info->>'n' AS n,
+	   round((info->>'aicc')::numeric, 1) AS aicc,
+	   pg_temp.round_json(info->'parameters') AS parameters
+FROM demo_models, LATERAL forecastin.model_info(m) AS info
+WHERE (sku, location) IN (('RICE-5KG', 'mumbai'), ('TV-43IN', 'bengaluru'),
+						  ('PHONE-A12', 'delhi'), ('ICECREAM-1L', 'pune'),
+						  ('BELT-V42', 'jaipur'))
+ORDER BY sku, location;
+
+\echo 'Everything model_info returns, for RICE-5KG at mumbai:'
+SELECT e.key, e.value
+FROM demo_models,
+	 LATERAL jsonb_each(pg_temp.round_json(forecastin.model_info(m), 4)) AS e
+WHERE sku = 'RICE-5KG' AND location = 'mumbai'
+ORDER BY e.key;
+
+\echo
+\echo '== 4. 14-day forecasts with 95 % prediction intervals'
+\echo
+
+\echo 'RICE-5KG at mumbai (growing demand, weekend peak).  Last 7 days of actuals:'
+SELECT day, to_char(day, 'Dy') AS dow, qty
+FROM sales WHERE sku = 'RICE-5KG' AND location = 'mumbai' AND day > date '2024-12-24'
+ORDER BY day;
+
+SELECT f.step, f.t AS day, to_char(f.t, 'Dy') AS dow,
+	   round(f.yhat::numeric, 1) AS yhat,
+	   round(f.lo::numeric, 1) AS lo95,
+	   round(f.hi::numeric, 1) AS hi95,
+	   repeat('#', greatest(0, round(f.yhat / 5))::int) AS "yhat (# = 5 units)"
+FROM demo_models d, LATERAL forecastin.forecast(d.m, 14) AS f
+WHERE d.sku = 'RICE-5KG' AND d.location = 'mumbai'
+ORDER BY f.step;
+
+\echo 'TV-43IN at bengaluru (low volume, strong Saturday/Sunday peak):'
+SELECT f.step, f.t AS day, to_char(f.t, 'Dy') AS dow,
+	   round(f.yhat::numeric, 1) AS yhat,
+	   round(f.lo::numeric, 1) AS lo95,
+	   round(f.hi::numeric, 1) AS hi95,
+	   repeat('#', greatest(0, round(f.yhat))::int) AS "yhat (# = 1 unit)"
+FROM demo_models d, LATERAL forecastin.forecast(d.m, 14) AS f
+WHERE d.sku = 'TV-43IN' AND d.location = 'bengaluru'
+ORDER BY f.step;
+
+\echo 'PHONE-A12 at delhi (old model, declining), 80 % intervals:'
+SELECT f.step, f.t AS day, to_char(f.t, 'Dy') AS dow,
+	   round(f.yhat::numeric, 1) AS yhat,
+	   round(f.lo::numeric, 1) AS lo80,
+	   round(f.hi::numeric, 1) AS hi80
+FROM demo_models d, LATERAL forecastin.forecast(d.m, 14, 0.80) AS f
+WHERE d.sku = 'PHONE-A12' AND d.location = 'delhi'
+ORDER BY f.step;
+
+\echo
+\echo '== 5. Which method is best for SWEETS-1KG at delhi?  Hold out the last 28 days'
+\echo '      (2024-12-04 .. 2024-12-31), fit on the rest, score the forecasts in SQL.'
+\echo
+
+WITH train AS (
+	SELECT day, qty FROM sales
+	WHERE sku = 'SWEETS-1KG' AND location = 'delhi' AND day <= date '2024-12-03'
+), test AS (
+	SELECT day, qty FROM sales
+	WHERE sku = 'SWEETS-1KG' AND location = 'delhi' AND day > date '2024-12-03'
+), fits AS (
+	SELECT meth.name AS method, meth.ord,
+		   (SELECT forecastin.fit(day, qty, meth.name) FROM train) AS m
+	FROM unnest(ARRAY['naive', 'snaive', 'mean', 'drift', 'ses', 'hw', 'ets', 'auto'])
+		 WITH ORDINALITY AS meth(name, ord)
+)
+SELECT fits.method,
+	   forecastin.model_info(fits.m)->>'form' AS form,
+	   round(avg(abs(f.yhat - t.qty))::numeric, 2) AS mae,
+	   round(sqrt(avg((f.yhat - t.qty) ^ 2))::numeric, 2) AS rmse,
+	   round(avg(f.yhat - t.qty)::numeric, 2) AS bias,
+	   round(100.0 * avg((t.qty BETWEEN f.lo AND f.hi)::int), 0) AS "in_95%_interval_%"
+FROM fits, LATERAL forecastin.forecast(fits.m, 28) AS f
+JOIN test t ON t.day = f.t
+GROUP BY fits.method, fits.ord, fits.m
+ORDER BY mae, fits.ord;
+
+\echo
+\echo '== 6. A brand-new SKU: COLA-ZERO-1L has 10 days of history at delhi and 5 at mumbai.'
+\echo '      Too short for a seasonal model: model_info says what was fitted instead, and why.'
+\echo
+
+SELECT sku, location,
+	   info->>'n' AS n,
+	   info->>'method' AS method,
+	   info->>'form' AS form,
+	   info->>'fallback' AS fallback
+FROM demo_models, LATERAL forecastin.model_info(m) AS info
+WHERE sku = 'COLA-ZERO-1L'
+ORDER BY location;
+
+\echo 'Asking explicitly for Holt-Winters on the 10 days at delhi:'
+SELECT info->>'method' AS method, info->>'form' AS form, info->>'fallback' AS fallback
+FROM (SELECT forecastin.model_info(forecastin.fit(day, qty, 'hw', '{"period": 7}')) AS info
+	  FROM sales WHERE sku = 'COLA-ZERO-1L' AND location = 'delhi') s;
+
+\echo 'Its 7-day forecast (wide intervals: little history):'
+SELECT f.step, f.t AS day, to_char(f.t, 'Dy') AS dow,
+	   round(f.yhat::numeric, 1) AS yhat,
+	   round(f.lo::numeric, 1) AS lo95,
+	   round(f.hi::numeric, 1) AS hi95
+FROM demo_models d, LATERAL forecastin.forecast(d.m, 7) AS f
+WHERE d.sku = 'COLA-ZERO-1L' AND d.location = 'delhi'
+ORDER BY f.step;
+
+\echo
+\echo '== 7. Missing values: {"missing": "zero" | "interpolate" | "error"}'
+\echo '      pune was closed 2024-06-10..16 (no rows); mumbai RICE-5KG has qty NULL'
+\echo '      on 2024-09-02..04 (till outage).'
+\echo
+
+SELECT sku, location, count(*) AS rows, count(qty) AS non_null,
+	   (max(day) - min(day) + 1) AS calendar_days,
+	   (max(day) - min(day) + 1) - count(qty) AS missing
+FROM sales
+WHERE (sku, location) IN (('RICE-5KG', 'pune'), ('RICE-5KG', 'mumbai'), ('SOAP-4PK', 'jaipur'))
+GROUP BY sku, location
+ORDER BY sku, location;
+
+\echo 'Same series, three policies.  "zero" counts the closed days as days without sales'
+\echo '(pulling the level down and widening the intervals); "interpolate" fills them in;'
+\echo '"error" refuses:'
+SELECT s.sku, s.location, p.policy,
+	   pg_temp.try_fit(s.sku, s.location, 'ets', jsonb_build_object('missing', p.policy)) AS result
+FROM (VALUES ('RICE-5KG', 'mumbai'), ('RICE-5KG', 'pune')) AS s(sku, location),
+	 unnest(ARRAY['zero', 'interpolate', 'error']) WITH ORDINALITY AS p(policy, ord)
+ORDER BY s.sku, s.location, p.ord;
+
+WITH fits AS (
+	SELECT p.policy, p.ord,
+		   (SELECT forecastin.fit(day, qty, 'ets', jsonb_build_object('missing', p.policy))
+			FROM sales WHERE sku = 'RICE-5KG' AND location = 'mumbai') AS m
+	FROM unnest(ARRAY['zero', 'interpolate']) WITH ORDINALITY AS p(policy, ord)
+)
+SELECT fits.policy,
+	   forecastin.model_info(fits.m)->>'form' AS form,
+	   round((forecastin.model_info(fits.m)->>'aicc')::numeric, 1) AS aicc,
+	   round(avg(f.yhat)::numeric, 1) AS "mean yhat, 14 days",
+	   round(avg(f.hi - f.lo)::numeric, 1) AS "mean 95% width"
+FROM fits, LATERAL forecastin.forecast(fits.m, 14) AS f
+GROUP BY fits.policy, fits.ord, fits.m
+ORDER BY fits.ord;
+
+\echo
+\echo '== 8. Roll-up over the store hierarchy (plain SQL on ltree paths): next 14 days'
+\echo '      of RICE-5KG per region, summed bottom-up from the store forecasts.'
+\echo
+
+SELECT coalesce(subpath(l.path, 0, 2)::text, 'india (total)') AS region,
+	   count(DISTINCT d.location) AS stores,
+	   round(sum(f.yhat)::numeric) AS units_14d,
+	   round(sum(f.yhat) FILTER (WHERE f.step <= 7)::numeric) AS units_first_7d
+FROM demo_models d
+JOIN locations l USING (location),
+	 LATERAL forecastin.forecast(d.m, 14) AS f
+WHERE d.sku = 'RICE-5KG'
+GROUP BY ROLLUP (subpath(l.path, 0, 2))
+ORDER BY grouping(subpath(l.path, 0, 2)), region;
+
+\echo
+\echo 'Done.  The fitted models are in table demo_models (sku, location, m forecastin.model).'
