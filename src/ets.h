@@ -98,6 +98,9 @@ extern FcStatus fc_ets_forecast(const FcEtsModel *fit, int h, double level,
 								uint64_t seed,
 								double *mean, double *lo, double *hi);
 
+/* Release fit->season (the only owned memory); safe to call twice. */
+extern void fc_ets_model_free(FcEtsModel *fit);
+
 /* Short name such as "ETS(M,Ad,M)" into buf (at least 16 bytes). */
 extern void fc_ets_form_name(FcEtsForm form, char *buf, size_t buflen);
 

@@ -1,0 +1,1325 @@
+/*
+ * ets.c
+ *	  Exponential smoothing state-space models (ETS), estimation by maximum
+ *	  likelihood, automatic form selection by AICc, and forecasts with
+ *	  analytic prediction intervals.
+ *
+ * References: Hyndman, Koehler, Ord & Snyder, "Forecasting with Exponential
+ * Smoothing: The State Space Approach", Springer 2008 (HKOS below);
+ * Hyndman, Koehler, Snyder & Grose, IJF 18 (2002) 439-454.
+ *
+ * Model (error-correction form).  With r_t = y_t - yhat_t:
+ *	 lp_t   = l_{t-1} + phi * b_{t-1}		   (phi = 1 undamped, b = 0 no trend)
+ *	 yhat_t = lp_t, lp_t + s_{t-m}, lp_t * s_{t-m}	  (season N, A, M)
+ *	 season N/A:  l_t = lp_t + alpha r_t,	 b_t = phi b_{t-1} + beta r_t,
+ *				  s_t = s_{t-m} + gamma r_t
+ *	 season M:	  l_t = lp_t + alpha r_t / s_{t-m},
+ *				  b_t = phi b_{t-1} + beta r_t / s_{t-m},
+ *				  s_t = s_{t-m} + gamma r_t / lp_t
+ * These state updates are the same for additive and multiplicative errors
+ * (e_t = r_t for A, e_t = r_t / yhat_t for M); the error type only changes
+ * the likelihood.  Concentrating out the innovation variance, the quantity
+ * minimised ("lik", as in R's forecast::ets) is
+ *	 A error:  n log(sum r_t^2)
+ *	 M error:  n log(sum e_t^2) + 2 sum log|yhat_t|
+ * and loglik = -0.5 lik, aic = lik + 2k, bic = lik + log(n) k,
+ * aicc = aic + 2k(k+1)/(n-k-1) with k = estimated parameters (smoothing
+ * parameters and initial states) + 1, sigma2 = sum e_t^2 / (n - k + 1).
+ *
+ * Parameter space (R's bounds = "both"): 1e-4 <= alpha <= 0.9999,
+ * 1e-4 <= beta <= alpha, 1e-4 <= gamma <= 1 - alpha, 0.8 <= phi <= 0.98,
+ * and the forecastability region: all roots of the characteristic
+ * polynomial of the discount matrix D = F - g w' (after removing the unit
+ * root of the seasonal normalisation) inside the unit circle (HKOS ch. 10).
+ * For the seasonal models that polynomial is, derived from
+ * det(zI - F + g w') = det(zI - F) (1 + w'(zI - F)^{-1} g),
+ *	 P(z) = (z - phi)(z^m - 1) + alpha (z - phi) S(z) + beta phi z S(z)
+ *			+ gamma (z - phi),	 S(z) = 1 + z + ... + z^{m-1},
+ * (without trend: z^m - 1 + alpha S(z) + gamma, i.e. P(z)/z at phi = beta = 0)
+ * and is tested with the Schur-Cohn recursion in O(m^2).  For the
+ * non-seasonal models the usual region is inside the admissible one.
+ *
+ * The optimiser works on (alpha, beta*, gamma*, phi, l0, b0, s_1..s_{m-1})
+ * with beta = 1e-4 + beta* (alpha - 1e-4), gamma = 1e-4 + gamma* (1 - alpha
+ * - 1e-4), beta*, gamma* in [0,1], so the usual region is a box; the last
+ * initial seasonal state follows from the normalisation (sum 0 or sum m).
+ * The data are divided by mean|y| inside the kernel (lik is corrected by
+ * 2 n log(scale)) so that tolerances and steps are scale free.
+ */
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#include "ets.h"
+#include "optim.h"
+
+#define ETS_LB		1e-4
+#define ETS_UB		0.9999
+#define ETS_PHI_LB	0.8
+#define ETS_PHI_UB	0.98
+#define ETS_YHAT_TOL 1e-10		/* relative to the data scale */
+#define ETS_SSE_FLOOR 1e-200
+
+#ifndef M_PI
+#define M_PI		3.14159265358979323846
+#endif
+#ifndef M_SQRT2
+#define M_SQRT2		1.41421356237309504880
+#endif
+
+#define SEAS_N 0
+#define SEAS_A 1
+#define SEAS_M 2
+
+#ifdef __GNUC__
+#define ETS_INLINE static inline __attribute__((always_inline))
+#else
+#define ETS_INLINE static inline
+#endif
+
+/* Everything the objective needs; one per fit (no static state). */
+typedef struct EtsSpec
+{
+	const double *y;			/* scaled data */
+	int			n;
+	int			m;				/* 1 without season */
+	bool		errmul;
+	bool		trend;
+	bool		damped;
+	int			season;			/* SEAS_* */
+	/* optimiser layout: index into x, or -1 when fixed / absent */
+	int			ia,
+				ib,
+				ig,
+				ip,
+				il,
+				ibs,
+				is;
+	int			np;				/* optimiser dimension */
+	double		fa,
+				fb,
+				fg,
+				fp;				/* fixed values (when index is -1) */
+	double		alo,
+				ahi;			/* box for alpha */
+	double	   *s;				/* m seasonal states (circular) */
+	double	   *pa,
+			   *pb;				/* m + 2 each: admissibility scratch */
+} EtsSpec;
+
+typedef struct EtsPar
+{
+	double		alpha,
+				beta,
+				gamma,
+				phi;
+} EtsPar;
+
+/* Natural (scaled) values of all parameters and initial states. */
+typedef struct EtsStart
+{
+	EtsPar		p;
+	double		l0,
+				b0;
+	double	   *s0;				/* m entries */
+} EtsStart;
+
+/* ------------------------------------------------------------------ */
+
+void
+fc_ets_control_init(FcEtsControl *ctl)
+{
+	ctl->allow_mul_error = true;
+	ctl->allow_damped = true;
+	ctl->allow_trend = true;
+	ctl->allow_season = true;
+	ctl->allow_mul_season = true;
+	ctl->fixed_alpha = NAN;
+	ctl->fixed_beta = NAN;
+	ctl->fixed_gamma = NAN;
+	ctl->fixed_phi = NAN;
+	ctl->max_iter = 0;
+}
+
+void
+fc_ets_form_name(FcEtsForm form, char *buf, size_t buflen)
+{
+	char		tmp[16];
+	int			k = 0;
+
+	tmp[k++] = 'E';
+	tmp[k++] = 'T';
+	tmp[k++] = 'S';
+	tmp[k++] = '(';
+	tmp[k++] = form.error;
+	tmp[k++] = ',';
+	tmp[k++] = form.trend;
+	if (form.trend != 'N' && form.damped)
+		tmp[k++] = 'd';
+	tmp[k++] = ',';
+	tmp[k++] = form.season;
+	tmp[k++] = ')';
+	tmp[k] = '\0';
+	if (buf == NULL || buflen == 0)
+		return;
+	if ((size_t) k >= buflen)
+		k = (int) buflen - 1;
+	memcpy(buf, tmp, k);
+	buf[k] = '\0';
+}
+
+static int
+ets_nparams(FcEtsForm form, int m)
+{
+	int			np = 2;			/* alpha, l0 */
+
+	if (form.trend == 'A')
+		np += form.damped ? 3 : 2;
+	if (form.season != 'N')
+		np += m;				/* gamma, m - 1 free initial states */
+	return np;
+}
+
+int
+fc_ets_min_length(FcEtsForm form, int m)
+{
+	if (form.season == 'N')
+		m = 1;
+	/* as R's ets: needs n > number of parameters + 4 */
+	return ets_nparams(form, m) + 5;
+}
+
+void
+fc_ets_model_free(FcEtsModel *fit)
+{
+	if (fit && fit->season)
+	{
+		fc_free(fit->season);
+		fit->season = NULL;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Admissibility */
+
+/*
+ * True when all roots of the monic polynomial a[0] + a[1] z + ... + z^d
+ * lie strictly inside the unit circle (Schur-Cohn recursion; a and b are
+ * scratch of d + 1 entries, a is destroyed).
+ */
+static bool
+schur_stable(double *a, double *b, int d)
+{
+	while (d > 0)
+	{
+		double		k = a[0] / a[d];
+		double		lead;
+		int			i;
+		double	   *t;
+
+		if (!(fabs(k) < 1.0))
+			return false;
+		for (i = 0; i < d; i++)
+			b[i] = a[i + 1] - k * a[d - 1 - i];
+		/* b[d-1] = a[d] - k a[0] = a[d] (1 - k^2) > 0 */
+		lead = b[d - 1];
+		if (!(lead > 0))
+			return false;
+		for (i = 0; i < d; i++)
+			b[i] /= lead;
+		t = a;
+		a = b;
+		b = t;
+		d--;
+	}
+	return true;
+}
+
+static bool
+ets_admissible(const EtsSpec *sp, const EtsPar *p)
+{
+	int			m = sp->m;
+	double		alpha = p->alpha,
+				beta = p->beta,
+				gamma = p->gamma,
+				phi = p->phi;
+	double	   *a = sp->pa;
+	int			i;
+
+	if (sp->season == SEAS_N)
+		return true;			/* usual region is inside the admissible one */
+	if (!sp->trend)
+	{
+		/*
+		 * Without a slope state the polynomial is (z^m - 1) + alpha S(z) +
+		 * gamma; it equals P(z) / z for phi = beta = 0.
+		 */
+		phi = 0.0;
+		beta = 0.0;
+	}
+
+	/* quick necessary condition: |constant| < 1 */
+	if (!(fabs(phi * (1.0 - alpha - gamma)) < 1.0))
+		return false;
+
+	/* coefficients of P(z), degree m + 1, see the header comment */
+	a[0] = phi * (1.0 - alpha - gamma);
+	for (i = 1; i <= m; i++)
+		a[i] = alpha * (1.0 - phi) + beta * phi;
+	a[1] += gamma - 1.0;
+	a[m] = alpha + beta * phi - phi;	/* m >= 2 here */
+	a[m + 1] = 1.0;
+	return schur_stable(a, sp->pb, m + 1);
+}
+
+/* ------------------------------------------------------------------ */
+/* The filter */
+
+static void
+ets_decode(const EtsSpec *sp, const double *x, EtsPar *p)
+{
+	double		alpha = sp->ia >= 0 ? x[sp->ia] : sp->fa;
+
+	p->alpha = alpha;
+	if (sp->trend)
+	{
+		if (sp->ib >= 0)
+		{
+			double		lo = alpha < ETS_LB ? alpha : ETS_LB;
+
+			p->beta = lo + x[sp->ib] * (alpha - lo);
+		}
+		else
+			p->beta = sp->fb;
+	}
+	else
+		p->beta = 0.0;
+	if (sp->season != SEAS_N)
+	{
+		if (sp->ig >= 0)
+		{
+			double		hi = 1.0 - alpha < ETS_UB ? 1.0 - alpha : ETS_UB;
+			double		lo = hi < ETS_LB ? hi : ETS_LB;
+
+			p->gamma = lo + x[sp->ig] * (hi - lo);
+		}
+		else
+			p->gamma = sp->fg;
+	}
+	else
+		p->gamma = 0.0;
+	if (sp->damped)
+		p->phi = sp->ip >= 0 ? x[sp->ip] : sp->fp;
+	else
+		p->phi = 1.0;
+}
+
+/* inverse of ets_decode for the smoothing parameters */
+static void
+ets_encode(const EtsSpec *sp, const EtsPar *p, double *x)
+{
+	double		alpha = p->alpha;
+
+	if (sp->ia >= 0)
+	{
+		if (alpha < sp->alo)
+			alpha = sp->alo;
+		if (alpha > sp->ahi)
+			alpha = sp->ahi;
+		x[sp->ia] = alpha;
+	}
+	if (sp->ib >= 0)
+	{
+		double		lo = alpha < ETS_LB ? alpha : ETS_LB;
+		double		v = alpha - lo > 1e-12 ? (p->beta - lo) / (alpha - lo) : 0.0;
+
+		x[sp->ib] = v < 0 ? 0 : (v > 1 ? 1 : v);
+	}
+	if (sp->ig >= 0)
+	{
+		double		hi = 1.0 - alpha < ETS_UB ? 1.0 - alpha : ETS_UB;
+		double		lo = hi < ETS_LB ? hi : ETS_LB;
+		double		v = hi - lo > 1e-12 ? (p->gamma - lo) / (hi - lo) : 0.0;
+
+		x[sp->ig] = v < 0 ? 0 : (v > 1 ? 1 : v);
+	}
+	if (sp->ip >= 0)
+	{
+		double		v = p->phi;
+
+		x[sp->ip] = v < ETS_PHI_LB ? ETS_PHI_LB : (v > ETS_PHI_UB ? ETS_PHI_UB : v);
+	}
+}
+
+/*
+ * Run the recursions over the data.  s holds the m initial seasonal states
+ * (s[j] applies to observation j) and is updated in place; *l, *b likewise.
+ * Returns the sum of squared errors e_t (relative for M error) and, through
+ * *slog, sum log|yhat_t| (M error only) and through *sse_abs the sum of
+ * squared r_t; resid (optional) receives e_t.  Returns -1 on failure.
+ */
+ETS_INLINE double
+ets_filter_t(const double *y, int n, int m, bool errmul, int season,
+			 const EtsPar *p, double *lp_, double *bp_, double *s,
+			 double *slog, double *sse_abs, double *resid)
+{
+	double		alpha = p->alpha,
+				beta = p->beta,
+				gamma = p->gamma,
+				phi = p->phi;
+	double		l = *lp_,
+				b = *bp_;
+	double		sse = 0.0,
+				sabs = 0.0,
+				logsum = 0.0,
+				prod = 1.0;
+	int			t,
+				j = 0,
+				blk = 0;
+
+	for (t = 0; t < n; t++)
+	{
+		double		lp = l + phi * b;
+		double		sv = 0.0,
+					yhat,
+					r;
+
+		if (season == SEAS_A)
+		{
+			sv = s[j];
+			yhat = lp + sv;
+		}
+		else if (season == SEAS_M)
+		{
+			sv = s[j];
+			yhat = lp * sv;
+		}
+		else
+			yhat = lp;
+		r = y[t] - yhat;
+		if (errmul)
+		{
+			double		e;
+
+			if (!(fabs(yhat) >= ETS_YHAT_TOL))
+				return -1.0;
+			e = r / yhat;
+			sse += e * e;
+			prod *= fabs(yhat);
+			if (++blk == 8)
+			{
+				logsum += log(prod);
+				prod = 1.0;
+				blk = 0;
+			}
+			if (resid)
+			{
+				resid[t] = e;
+				sabs += r * r;
+			}
+		}
+		else
+		{
+			sse += r * r;
+			if (resid)
+				resid[t] = r;
+		}
+		if (season == SEAS_M)
+		{
+			double		rs = r / sv;
+
+			l = lp + alpha * rs;
+			b = phi * b + beta * rs;
+			s[j] = sv + gamma * r / lp;
+		}
+		else
+		{
+			l = lp + alpha * r;
+			b = phi * b + beta * r;
+			if (season == SEAS_A)
+				s[j] = sv + gamma * r;
+		}
+		if (++j == m)
+			j = 0;
+	}
+	if (errmul)
+	{
+		logsum += log(prod);
+		*slog = logsum;
+		*sse_abs = resid ? sabs : 0.0;
+	}
+	else
+	{
+		*slog = 0.0;
+		*sse_abs = sse;
+	}
+	*lp_ = l;
+	*bp_ = b;
+	return sse;
+}
+
+static double
+ets_filter(const EtsSpec *sp, const EtsPar *p, double *l, double *b,
+		   double *s, double *slog, double *sse_abs, double *resid)
+{
+	const double *y = sp->y;
+	int			n = sp->n,
+				m = sp->m;
+
+	if (sp->errmul)
+	{
+		switch (sp->season)
+		{
+			case SEAS_A:
+				return ets_filter_t(y, n, m, true, SEAS_A, p, l, b, s, slog, sse_abs, resid);
+			case SEAS_M:
+				return ets_filter_t(y, n, m, true, SEAS_M, p, l, b, s, slog, sse_abs, resid);
+			default:
+				return ets_filter_t(y, n, m, true, SEAS_N, p, l, b, s, slog, sse_abs, resid);
+		}
+	}
+	switch (sp->season)
+	{
+		case SEAS_A:
+			return ets_filter_t(y, n, m, false, SEAS_A, p, l, b, s, slog, sse_abs, resid);
+		case SEAS_M:
+			return ets_filter_t(y, n, m, false, SEAS_M, p, l, b, s, slog, sse_abs, resid);
+		default:
+			return ets_filter_t(y, n, m, false, SEAS_N, p, l, b, s, slog, sse_abs, resid);
+	}
+}
+
+/* Unpack initial states from x into l, b, s (returns false if invalid). */
+static bool
+ets_init_states(const EtsSpec *sp, const double *x, double *l, double *b, double *s)
+{
+	*l = x[sp->il];
+	*b = sp->trend ? x[sp->ibs] : 0.0;
+	if (sp->season != SEAS_N)
+	{
+		int			m = sp->m,
+					j;
+		double		sum = 0.0;
+
+		for (j = 0; j < m - 1; j++)
+		{
+			s[j] = x[sp->is + j];
+			sum += s[j];
+		}
+		s[m - 1] = (sp->season == SEAS_A ? 0.0 : (double) m) - sum;
+		if (sp->season == SEAS_M)
+		{
+			for (j = 0; j < m; j++)
+				if (!(s[j] > 0.0))
+					return false;
+		}
+	}
+	return true;
+}
+
+/* lik (scaled data, without the 2 n log(scale) constant) */
+static double
+ets_lik_from(const EtsSpec *sp, double sse, double slog)
+{
+	if (sse < ETS_SSE_FLOOR)
+		sse = ETS_SSE_FLOOR;
+	return sp->n * log(sse) + (sp->errmul ? 2.0 * slog : 0.0);
+}
+
+static double
+ets_objective(const double *x, void *ctx)
+{
+	const EtsSpec *sp = (const EtsSpec *) ctx;
+	EtsPar		p;
+	double		l,
+				b,
+				slog,
+				sabs,
+				sse,
+				lik;
+
+	ets_decode(sp, x, &p);
+	if (!ets_admissible(sp, &p))
+		return FC_OPTIM_PENALTY;
+	if (!ets_init_states(sp, x, &l, &b, sp->s))
+		return FC_OPTIM_PENALTY;
+	sse = ets_filter(sp, &p, &l, &b, sp->s, &slog, &sabs, NULL);
+	if (!(sse >= 0.0))
+		return FC_OPTIM_PENALTY;
+	lik = ets_lik_from(sp, sse, slog);
+	if (!isfinite(lik))
+		return FC_OPTIM_PENALTY;
+	return lik;
+}
+
+/* ------------------------------------------------------------------ */
+/* Starting values (HKOS sec. 2.6.1) */
+
+/*
+ * Initial level, slope and seasonal states by classical decomposition of the
+ * first (up to three) cycles and a regression on the first max(10, 2m)
+ * seasonally adjusted values.  work: n doubles.
+ */
+static void
+ets_heuristic(const double *y, int n, int m, int season, bool trend,
+			  bool need_positive, double *l0, double *b0, double *s0,
+			  double *work)
+{
+	int			j,
+				t,
+				maxn;
+	double	   *ya = work;
+
+	if (season != SEAS_N)
+	{
+		int			cycles = n / m;
+
+		for (j = 0; j < m; j++)
+			s0[j] = 0.0;
+		if (cycles >= 2)
+		{
+			int			L = (cycles > 3 ? 3 : cycles) * m;
+			int			half = m / 2;
+			int			lo = half,
+						hi = L - half;	/* centred MA defined on [lo, hi) */
+			double		norm = 0.0;
+
+			/* per-season sums of detrended values, counts in ya[] */
+			for (j = 0; j < m; j++)
+				ya[j] = 0.0;
+			for (t = lo; t < hi; t++)
+			{
+				double		f = 0.0;
+				int			k;
+
+				if (m % 2 == 0)
+				{
+					f = 0.5 * (y[t - half] + y[t + half]);
+					for (k = t - half + 1; k < t + half; k++)
+						f += y[k];
+				}
+				else
+				{
+					for (k = t - half; k <= t + half; k++)
+						f += y[k];
+				}
+				f /= m;
+				if (season == SEAS_A)
+					s0[t % m] += y[t] - f;
+				else
+					s0[t % m] += (f != 0.0) ? y[t] / f : 1.0;
+				ya[t % m] += 1.0;
+			}
+			for (j = 0; j < m; j++)
+			{
+				s0[j] = ya[j] > 0 ? s0[j] / ya[j] : (season == SEAS_A ? 0.0 : 1.0);
+				norm += s0[j];
+			}
+			norm /= m;
+			for (j = 0; j < m; j++)
+			{
+				if (season == SEAS_A)
+					s0[j] -= norm;
+				else
+					s0[j] = norm != 0.0 ? s0[j] / norm : 1.0;
+			}
+		}
+		else
+		{
+			/* one cycle: deviations from its mean */
+			double		mean = 0.0;
+			int			len = n < m ? n : m;
+
+			for (t = 0; t < len; t++)
+				mean += y[t];
+			mean /= len;
+			for (j = 0; j < m; j++)
+			{
+				double		v = j < len ? y[j] : mean;
+
+				s0[j] = season == SEAS_A ? v - mean : (mean != 0.0 ? v / mean : 1.0);
+			}
+		}
+		if (season == SEAS_M)
+		{
+			/* keep the factors positive and normalised */
+			double		sum = 0.0;
+
+			for (j = 0; j < m; j++)
+			{
+				if (!(s0[j] > 0.05))
+					s0[j] = 0.05;
+				sum += s0[j];
+			}
+			for (j = 0; j < m; j++)
+				s0[j] *= m / sum;
+		}
+		for (t = 0; t < n; t++)
+			ya[t] = season == SEAS_A ? y[t] - s0[t % m] : y[t] / s0[t % m];
+	}
+	else
+		memcpy(ya, y, n * sizeof(double));
+
+	maxn = 2 * m > 10 ? 2 * m : 10;
+	if (maxn > n)
+		maxn = n;
+	if (trend && maxn >= 2)
+	{
+		double		mt = 0.0,
+					my = 0.0,
+					sxx = 0.0,
+					sxy = 0.0;
+
+		for (t = 0; t < maxn; t++)
+		{
+			mt += t + 1;
+			my += ya[t];
+		}
+		mt /= maxn;
+		my /= maxn;
+		for (t = 0; t < maxn; t++)
+		{
+			sxx += (t + 1 - mt) * (t + 1 - mt);
+			sxy += (t + 1 - mt) * (ya[t] - my);
+		}
+		*b0 = sxy / sxx;
+		*l0 = my - *b0 * mt;
+		if (need_positive && !(*l0 > 0.0))
+		{
+			*l0 = ya[0] > 0 ? ya[0] : my;
+			*b0 = 0.0;
+		}
+	}
+	else
+	{
+		double		my = 0.0;
+
+		for (t = 0; t < maxn; t++)
+			my += ya[t];
+		*l0 = my / maxn;
+		*b0 = 0.0;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Fitting one form */
+
+typedef struct EtsData
+{
+	double	   *y;				/* scaled copy */
+	int			n;
+	int			m;				/* season length as given */
+	double		scale;
+	bool		positive;
+	double		dsd;			/* sd of first differences (scaled) */
+	double	   *work;			/* n doubles */
+} EtsData;
+
+static FcStatus
+ets_check_form(FcEtsForm form, int m)
+{
+	if (form.error != 'A' && form.error != 'M')
+		return FC_ERR_BAD_ARGUMENT;
+	if (form.trend != 'N' && form.trend != 'A')
+		return FC_ERR_BAD_ARGUMENT;
+	if (form.season != 'N' && form.season != 'A' && form.season != 'M')
+		return FC_ERR_BAD_ARGUMENT;
+	if (form.trend == 'N' && form.damped)
+		return FC_ERR_BAD_ARGUMENT;
+	if (form.error == 'A' && form.season == 'M')
+		return FC_ERR_BAD_ARGUMENT;
+	if (form.season != 'N' && m < 2)
+		return FC_ERR_BAD_ARGUMENT;
+	return FC_OK;
+}
+
+static FcStatus
+ets_data_init(EtsData *d, const double *y, int n, int m)
+{
+	int			t;
+	double		s = 0.0,
+				dm = 0.0,
+				dv = 0.0;
+
+	if (y == NULL || n < 1 || m < 1)
+		return FC_ERR_BAD_ARGUMENT;
+	for (t = 0; t < n; t++)
+	{
+		if (!isfinite(y[t]))
+			return FC_ERR_NONFINITE;
+		s += fabs(y[t]);
+	}
+	d->n = n;
+	d->m = m;
+	d->scale = s / n;
+	if (!(d->scale > 0.0) || !isfinite(d->scale))
+		d->scale = 1.0;
+	d->y = (double *) fc_alloc(sizeof(double) * 2 * (size_t) n);
+	d->work = d->y + n;
+	d->positive = true;
+	for (t = 0; t < n; t++)
+	{
+		d->y[t] = y[t] / d->scale;
+		if (!(y[t] > 0.0))
+			d->positive = false;
+	}
+	for (t = 1; t < n; t++)
+		dm += d->y[t] - d->y[t - 1];
+	dm = n > 1 ? dm / (n - 1) : 0.0;
+	for (t = 1; t < n; t++)
+		dv += (d->y[t] - d->y[t - 1] - dm) * (d->y[t] - d->y[t - 1] - dm);
+	d->dsd = n > 2 ? sqrt(dv / (n - 2)) : 0.0;
+	if (!(d->dsd > 1e-6))
+		d->dsd = 1e-6 + 0.01;
+	return FC_OK;
+}
+
+static void
+ets_data_free(EtsData *d)
+{
+	if (d->y)
+		fc_free(d->y);
+	d->y = NULL;
+}
+
+/*
+ * Fit one form on prepared data.  `warm` (may be NULL) gives a starting
+ * point in natural scaled units (its s0 with m entries if seasonal).
+ * On success *out is filled (out->season allocated).
+ */
+static FcStatus
+ets_fit_scaled(const EtsData *d, FcEtsForm form, const FcEtsControl *ctl,
+			   const EtsStart *warm, FcEtsModel *out, EtsStart *best_out)
+{
+	EtsSpec		sp;
+	int			m = form.season == 'N' ? 1 : d->m;
+	int			n = d->n;
+	int			np = 0,
+				j;
+	double	   *mem,
+			   *x,
+			   *step,
+			   *lower,
+			   *upper,
+			   *s0;
+	double		l0,
+				b0;
+	EtsPar		p;
+	FcNMOptions opt;
+	FcNMResult	res;
+	FcStatus	st;
+
+	memset(&sp, 0, sizeof(sp));
+	sp.y = d->y;
+	sp.n = n;
+	sp.m = m;
+	sp.errmul = form.error == 'M';
+	sp.trend = form.trend == 'A';
+	sp.damped = sp.trend && form.damped;
+	sp.season = form.season == 'A' ? SEAS_A : (form.season == 'M' ? SEAS_M : SEAS_N);
+	sp.fa = ctl->fixed_alpha;
+	sp.fb = ctl->fixed_beta;
+	sp.fg = ctl->fixed_gamma;
+	sp.fp = ctl->fixed_phi;
+
+	/* fixed parameters: validate and lay out the optimiser vector */
+	sp.ia = sp.ib = sp.ig = sp.ip = sp.ibs = sp.is = -1;
+	sp.alo = ETS_LB;
+	sp.ahi = ETS_UB;
+	if (isnan(sp.fa))
+		sp.ia = np++;
+	else if (!(sp.fa >= 0.0 && sp.fa <= 1.0))
+		return FC_ERR_BAD_ARGUMENT;
+	if (sp.trend)
+	{
+		if (isnan(sp.fb))
+			sp.ib = np++;
+		else if (!(sp.fb >= 0.0 && sp.fb <= 1.0) ||
+				 (sp.ia < 0 && sp.fb > sp.fa))
+			return FC_ERR_BAD_ARGUMENT;
+		else if (sp.fb > sp.alo)
+			sp.alo = sp.fb;
+	}
+	if (sp.season != SEAS_N)
+	{
+		if (isnan(sp.fg))
+			sp.ig = np++;
+		else if (!(sp.fg >= 0.0 && sp.fg <= 1.0) ||
+				 (sp.ia < 0 && sp.fg > 1.0 - sp.fa))
+			return FC_ERR_BAD_ARGUMENT;
+		else if (1.0 - sp.fg < sp.ahi)
+			sp.ahi = 1.0 - sp.fg;
+	}
+	if (sp.damped)
+	{
+		if (isnan(sp.fp))
+			sp.ip = np++;
+		else if (!(sp.fp > 0.0 && sp.fp <= 1.0))
+			return FC_ERR_BAD_ARGUMENT;
+	}
+	if (sp.ia >= 0 && sp.alo > sp.ahi)
+		return FC_ERR_BAD_ARGUMENT;
+	sp.il = np++;
+	if (sp.trend)
+		sp.ibs = np++;
+	if (sp.season != SEAS_N)
+	{
+		sp.is = np;
+		np += m - 1;
+	}
+	sp.np = np;
+
+	mem = (double *) fc_alloc(sizeof(double) * (size_t) (5 * np + 4 * m + 8));
+	x = mem;
+	step = x + np;
+	lower = step + np;
+	upper = lower + np;
+	s0 = upper + np;
+	sp.s = s0 + m;
+	sp.pa = sp.s + m;
+	sp.pb = sp.pa + m + 2;
+
+	for (j = 0; j < np; j++)
+	{
+		lower[j] = -HUGE_VAL;
+		upper[j] = HUGE_VAL;
+	}
+	if (sp.ia >= 0)
+	{
+		lower[sp.ia] = sp.alo;
+		upper[sp.ia] = sp.ahi;
+		step[sp.ia] = 0.1;
+	}
+	if (sp.ib >= 0)
+	{
+		lower[sp.ib] = 0.0;
+		upper[sp.ib] = 1.0;
+		step[sp.ib] = 0.1;
+	}
+	if (sp.ig >= 0)
+	{
+		lower[sp.ig] = 0.0;
+		upper[sp.ig] = 1.0;
+		step[sp.ig] = 0.1;
+	}
+	if (sp.ip >= 0)
+	{
+		lower[sp.ip] = ETS_PHI_LB;
+		upper[sp.ip] = ETS_PHI_UB;
+		step[sp.ip] = 0.02;
+	}
+
+	/* starting point */
+	if (warm)
+	{
+		p = warm->p;
+		l0 = warm->l0;
+		b0 = sp.trend ? warm->b0 : 0.0;
+		if (sp.season != SEAS_N)
+			memcpy(s0, warm->s0, m * sizeof(double));
+	}
+	else
+	{
+		ets_heuristic(d->y, n, m, sp.season, sp.trend,
+					  sp.errmul || sp.season == SEAS_M, &l0, &b0, s0, d->work);
+		p.alpha = 0.2;
+		p.beta = 0.02;
+		p.gamma = 0.05;
+		p.phi = 0.97;
+	}
+	ets_encode(&sp, &p, x);
+	x[sp.il] = l0;
+	step[sp.il] = 0.5 * d->dsd;
+	if (sp.trend)
+	{
+		x[sp.ibs] = b0;
+		step[sp.ibs] = 0.05 * d->dsd;
+	}
+	if (sp.season != SEAS_N)
+	{
+		double		sstep = sp.season == SEAS_A ? 0.25 * d->dsd :
+		0.25 * d->dsd / (fabs(l0) > 1e-3 ? fabs(l0) : 1e-3);
+
+		if (sp.season == SEAS_M && sstep > 0.05)
+			sstep = 0.05;
+		for (j = 0; j < m - 1; j++)
+		{
+			x[sp.is + j] = s0[j];
+			step[sp.is + j] = sstep;
+		}
+	}
+
+	/* a few alternative alphas when cold starting */
+	if (!warm && sp.ia >= 0)
+	{
+		static const double grid[] = {0.02, 0.1, 0.3, 0.5, 0.8, 0.98};
+		double		bestf = ets_objective(x, &sp),
+					besta = x[sp.ia];
+		int			g;
+
+		for (g = 0; g < (int) (sizeof(grid) / sizeof(grid[0])); g++)
+		{
+			double		f;
+
+			x[sp.ia] = grid[g] < sp.alo ? sp.alo : (grid[g] > sp.ahi ? sp.ahi : grid[g]);
+			f = ets_objective(x, &sp);
+			if (f < bestf)
+			{
+				bestf = f;
+				besta = x[sp.ia];
+			}
+		}
+		x[sp.ia] = besta;
+	}
+
+	fc_nm_options_init(&opt, np);
+	opt.max_eval = ctl->max_iter > 0 ? ctl->max_iter : 300 * np + 500;
+	opt.ftol_abs = 1e-6;
+	opt.ftol_rel = 1e-9;
+	opt.xtol_rel = 1e-2;
+	opt.max_restarts = 3;
+	opt.restart_shrink = 0.5;
+	st = fc_nelder_mead(ets_objective, &sp, np, x, step, lower, upper, &opt, &res);
+	if (st != FC_OK)
+	{
+		fc_free(mem);
+		return FC_ERR_NUMERICAL;
+	}
+
+	/* final pass: states, residual statistics */
+	{
+		double		l,
+					b,
+					slog,
+					sabs,
+					sse,
+					lik,
+					sc = d->scale;
+		int			k = np + 1;
+
+		ets_decode(&sp, x, &p);
+		if (!ets_init_states(&sp, x, &l, &b, sp.s))
+		{
+			fc_free(mem);
+			return FC_ERR_NUMERICAL;
+		}
+		if (best_out)
+		{
+			best_out->p = p;
+			best_out->l0 = l;
+			best_out->b0 = b;
+			if (best_out->s0 && sp.season != SEAS_N)
+				memcpy(best_out->s0, sp.s, m * sizeof(double));
+		}
+		out->init_level = l * sc;
+		out->init_slope = b * sc;
+		sse = ets_filter(&sp, &p, &l, &b, sp.s, &slog, &sabs, d->work);
+		if (!(sse >= 0.0))
+		{
+			fc_free(mem);
+			return FC_ERR_NUMERICAL;
+		}
+		lik = ets_lik_from(&sp, sse, slog) + 2.0 * n * log(sc);
+		if (!isfinite(lik))
+		{
+			fc_free(mem);
+			return FC_ERR_NUMERICAL;
+		}
+		out->form = form;
+		out->form.damped = sp.damped;
+		out->m = m;
+		out->n = n;
+		out->alpha = p.alpha;
+		out->beta = sp.trend ? p.beta : 0.0;
+		out->gamma = sp.season != SEAS_N ? p.gamma : 0.0;
+		out->phi = sp.damped ? p.phi : 1.0;
+		out->level = l * sc;
+		out->slope = b * sc;
+		out->season = (double *) fc_alloc(sizeof(double) * m);
+		for (j = 0; j < m; j++)
+		{
+			double		v = sp.season == SEAS_N ? 0.0 : sp.s[(n + j) % m];
+
+			out->season[j] = sp.season == SEAS_A ? v * sc : v;
+		}
+		if (sp.season == SEAS_N)
+			out->season[0] = 0.0;
+		out->nparam = np;
+		out->sigma2 = n > np ? sse / (n - np) : NAN;
+		if (!sp.errmul)
+			out->sigma2 *= sc * sc;
+		out->mse = sabs / n * sc * sc;
+		out->loglik = -0.5 * lik;
+		out->aic = lik + 2.0 * k;
+		out->bic = lik + log((double) n) * k;
+		out->aicc = n - k - 1 > 0 ? out->aic + 2.0 * k * (k + 1) / (double) (n - k - 1) : HUGE_VAL;
+	}
+	fc_free(mem);
+	return FC_OK;
+}
+
+FcStatus
+fc_ets_fit_form(const double *y, int n, int m, FcEtsForm form,
+				const FcEtsControl *ctl, FcEtsModel *out)
+{
+	EtsData		d;
+	FcEtsControl defctl;
+	FcStatus	st;
+
+	if (out == NULL)
+		return FC_ERR_BAD_ARGUMENT;
+	memset(out, 0, sizeof(*out));
+	if (form.trend == 'N')
+		form.damped = false;
+	if ((st = ets_check_form(form, m)) != FC_OK)
+		return st;
+	if (ctl == NULL)
+	{
+		fc_ets_control_init(&defctl);
+		ctl = &defctl;
+	}
+	memset(&d, 0, sizeof(d));
+	if ((st = ets_data_init(&d, y, n, m)) != FC_OK)
+		return st;
+	if ((form.error == 'M' || form.season == 'M') && !d.positive)
+		st = FC_ERR_NONPOSITIVE;
+	else if (n < fc_ets_min_length(form, m))
+		st = FC_ERR_TOO_SHORT;
+	else
+		st = ets_fit_scaled(&d, form, ctl, NULL, out, NULL);
+	ets_data_free(&d);
+	return st;
+}
+
+FcStatus
+fc_ets_auto(const double *y, int n, int m, const FcEtsControl *ctl,
+			FcEtsModel *out)
+{
+	EtsData		d;
+	FcEtsControl defctl;
+	FcStatus	st;
+	static const char errs[] = {'A', 'M'};
+	static const char seas[] = {'N', 'A', 'M'};
+	int			ie,
+				it,
+				is;
+	bool		have = false;
+	bool		any_short = false;
+
+	if (out == NULL)
+		return FC_ERR_BAD_ARGUMENT;
+	memset(out, 0, sizeof(*out));
+	if (ctl == NULL)
+	{
+		fc_ets_control_init(&defctl);
+		ctl = &defctl;
+	}
+	memset(&d, 0, sizeof(d));
+	if ((st = ets_data_init(&d, y, n, m)) != FC_OK)
+		return st;
+
+	for (is = 0; is < 3; is++)
+		for (ie = 0; ie < 2; ie++)
+			for (it = 0; it < 3; it++)
+			{
+				FcEtsForm	form;
+				FcEtsModel	cand;
+
+				form.error = errs[ie];
+				form.trend = it == 0 ? 'N' : 'A';
+				form.damped = it == 2;
+				form.season = seas[is];
+				if (form.error == 'M' && !(ctl->allow_mul_error && d.positive))
+					continue;
+				if (form.trend != 'N' && !ctl->allow_trend)
+					continue;
+				if (form.damped && !ctl->allow_damped)
+					continue;
+				if (form.season != 'N' && !(ctl->allow_season && m > 1))
+					continue;
+				if (form.season == 'M' && !(ctl->allow_mul_season && d.positive))
+					continue;
+				if (ets_check_form(form, m) != FC_OK)
+					continue;
+				if (n < fc_ets_min_length(form, m))
+				{
+					any_short = true;
+					continue;
+				}
+				memset(&cand, 0, sizeof(cand));
+				if (ets_fit_scaled(&d, form, ctl, NULL, &cand, NULL) != FC_OK)
+					continue;
+				if (!have || cand.aicc < out->aicc)
+				{
+					fc_ets_model_free(out);
+					*out = cand;
+					have = true;
+				}
+				else
+					fc_ets_model_free(&cand);
+			}
+	ets_data_free(&d);
+	if (!have)
+		return any_short ? FC_ERR_TOO_SHORT : FC_ERR_NO_ADMISSIBLE_MODEL;
+	return FC_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Forecasts */
+
+/* Standard normal quantile by safeguarded Newton iteration on erfc. */
+static double
+ets_qnorm(double p)
+{
+	double		lo = -40.0,
+				hi = 40.0,
+				z = 0.0;
+	int			it;
+
+	for (it = 0; it < 200; it++)
+	{
+		double		F = 0.5 * erfc(-z / M_SQRT2) - p;
+		double		dens = exp(-0.5 * z * z) / sqrt(2.0 * M_PI);
+		double		zn;
+
+		if (F > 0)
+			hi = z;
+		else
+			lo = z;
+		zn = dens > 1e-300 ? z - F / dens : 0.5 * (lo + hi);
+		if (!(zn > lo && zn < hi))
+			zn = 0.5 * (lo + hi);
+		if (fabs(zn - z) < 1e-14 * (1.0 + fabs(z)))
+		{
+			z = zn;
+			break;
+		}
+		z = zn;
+	}
+	return z;
+}
+
+FcStatus
+fc_ets_forecast(const FcEtsModel *fit, int h, double level, uint64_t seed,
+				double *mean, double *lo, double *hi)
+{
+	int			m,
+				k,
+				j;
+	double		phi,
+				phik = 1.0,
+				cumphi = 0.0,
+				z = 0.0,
+			   *c,
+			   *theta,
+			   *mut;
+	bool		errmul;
+	char		season;
+
+	(void) seed;				/* every supported form has analytic intervals */
+	if (fit == NULL || mean == NULL || h < 1 || fit->season == NULL)
+		return FC_ERR_BAD_ARGUMENT;
+	if ((lo || hi) && !(level > 0.0 && level < 1.0))
+		return FC_ERR_BAD_ARGUMENT;
+	m = fit->m > 0 ? fit->m : 1;
+	season = fit->form.season;
+	errmul = fit->form.error == 'M';
+	phi = fit->form.trend == 'A' ? (fit->form.damped ? fit->phi : 1.0) : 0.0;
+
+	/* point forecasts, and the non-seasonal part mut[] */
+	c = (double *) fc_alloc(sizeof(double) * 3 * (size_t) h);
+	theta = c + h;
+	mut = theta + h;
+	for (k = 1; k <= h; k++)
+	{
+		double		lp;
+
+		if (fit->form.trend == 'A')
+		{
+			phik *= phi;
+			cumphi += phik;		/* phi + ... + phi^k */
+			lp = fit->level + cumphi * fit->slope;
+		}
+		else
+			lp = fit->level;
+		mut[k - 1] = lp;
+		if (season == 'A')
+			mean[k - 1] = lp + fit->season[(k - 1) % m];
+		else if (season == 'M')
+			mean[k - 1] = lp * fit->season[(k - 1) % m];
+		else
+			mean[k - 1] = lp;
+	}
+	if (lo == NULL && hi == NULL)
+	{
+		fc_free(c);
+		return FC_OK;
+	}
+
+	/* c_j = alpha + beta (phi + ... + phi^j) + gamma [j = 0 mod m] */
+	phik = 1.0;
+	cumphi = 0.0;
+	for (j = 1; j < h; j++)
+	{
+		double		cj = fit->alpha;
+
+		if (fit->form.trend == 'A')
+		{
+			phik *= phi;
+			cumphi += phik;
+			cj += fit->beta * cumphi;
+		}
+		if (season != 'N' && season != 'M' && j % m == 0)
+			cj += fit->gamma;
+		c[j] = cj;
+	}
+	z = ets_qnorm(0.5 + 0.5 * level);
+
+	for (k = 1; k <= h; k++)
+	{
+		double		v;
+
+		if (!errmul)
+		{
+			/* class 1: sigma2 (1 + sum_{j<k} c_j^2) */
+			double		acc = 1.0;
+
+			for (j = 1; j < k; j++)
+				acc += c[j] * c[j];
+			v = fit->sigma2 * acc;
+		}
+		else
+		{
+			/*
+			 * class 2 (season N/A) with mu = mean, class 3 (season M) with
+			 * mu = non-seasonal part:
+			 *	theta_k = mu_k^2 + sigma2 sum_{j<k} c_j^2 theta_{k-j}
+			 */
+			double		mu = season == 'M' ? mut[k - 1] : mean[k - 1];
+			double		acc = mu * mu;
+			double		s2 = fit->sigma2;
+
+			for (j = 1; j < k; j++)
+				acc += s2 * c[j] * c[j] * theta[k - j - 1];
+			theta[k - 1] = acc;
+			if (season == 'M')
+			{
+				double		sv = fit->season[(k - 1) % m];
+				int			hm = (k - 1) / m;
+
+				v = sv * sv * (acc * (1.0 + s2) *
+							   pow(1.0 + fit->gamma * fit->gamma * s2, hm) - mu * mu);
+			}
+			else
+				v = (1.0 + s2) * acc - mu * mu;
+		}
+		if (!(v >= 0.0))
+			v = 0.0;
+		if (lo)
+			lo[k - 1] = mean[k - 1] - z * sqrt(v);
+		if (hi)
+			hi[k - 1] = mean[k - 1] + z * sqrt(v);
+	}
+	fc_free(c);
+	return FC_OK;
+}

@@ -1,0 +1,60 @@
+/*
+ * optim.h
+ *	  Derivative-free minimisation for the forecasting kernels.
+ *
+ * fc_nelder_mead() is a Nelder-Mead simplex minimiser with box bounds
+ * (trial points are projected onto the box), adaptive coefficients for
+ * higher dimensions (Gao & Han 2012), per-coordinate initial steps and
+ * restarts from the best vertex to escape premature collapse of the simplex.
+ * Constraints other than boxes are expressed by the objective returning a
+ * large value (>= FC_OPTIM_PENALTY / 10 counts as infeasible).
+ *
+ * Plain C, no static state, memory from fc_alloc, polls
+ * fc_check_interrupts() once per iteration.
+ */
+#ifndef FC_OPTIM_H
+#define FC_OPTIM_H
+
+#include "fc_port.h"
+
+#define FC_OPTIM_PENALTY 1e100
+
+typedef double (*FcObjective) (const double *x, void *ctx);
+
+typedef struct FcNMOptions
+{
+	int			max_eval;		/* total objective evaluations, incl. restarts */
+	double		ftol_abs;		/* converged when f_worst - f_best <= */
+	double		ftol_rel;		/*	 ftol_abs + ftol_rel * |f_best| ... */
+	double		xtol_rel;		/* ... and every vertex within xtol_rel * step
+								 * of the best one (per coordinate) */
+	int			max_restarts;	/* restarts from the best point (0 = none) */
+	double		restart_shrink; /* step multiplier for restarts (e.g. 0.5) */
+} FcNMOptions;
+
+typedef struct FcNMResult
+{
+	double		fmin;			/* best objective value */
+	int			nevals;			/* objective evaluations used */
+	int			restarts;		/* restarts performed */
+	bool		converged;		/* tolerance met (not stopped by budget) */
+} FcNMResult;
+
+/* Reasonable defaults: 200*dim evaluations, ftol 1e-8 rel + 1e-10 abs. */
+extern void fc_nm_options_init(FcNMOptions *opt, int dim);
+
+/*
+ * Minimise fn over the box [lower, upper] (either may be NULL = unbounded;
+ * entries may be +-HUGE_VAL).  x holds the start on entry (projected into
+ * the box) and the best point on return.  step[i] > 0 is the initial simplex
+ * edge along coordinate i (taken towards the interior if the point is near
+ * a bound).  Returns FC_OK (also when stopped by the evaluation budget; see
+ * res->converged), FC_ERR_BAD_ARGUMENT for dim < 1, or
+ * FC_ERR_NUMERICAL if no finite, feasible point was found.
+ */
+extern FcStatus fc_nelder_mead(FcObjective fn, void *ctx, int dim, double *x,
+							   const double *step, const double *lower,
+							   const double *upper, const FcNMOptions *opt,
+							   FcNMResult *res);
+
+#endif							/* FC_OPTIM_H */
