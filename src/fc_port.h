@@ -46,7 +46,10 @@ typedef enum FcStatus
 	FC_ERR_NONFINITE,			/* NaN or Infinity where a number is needed */
 	FC_ERR_BAD_ARGUMENT,		/* caller passed an impossible argument */
 	FC_ERR_NO_ADMISSIBLE_MODEL, /* no candidate model could be fitted */
-	FC_ERR_NUMERICAL			/* numerical failure (singular system, ...) */
+	FC_ERR_NUMERICAL,			/* numerical failure (singular system, ...) */
+	FC_ERR_DUPLICATE_TIME,		/* two observations at the same time */
+	FC_ERR_IRREGULAR_TIME,		/* timestamps on no usable regular grid */
+	FC_ERR_MISSING_VALUE		/* gap or NULL with the "error" policy */
 } FcStatus;
 
 #endif							/* FC_PORT_H */

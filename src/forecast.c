@@ -1,0 +1,227 @@
+/*
+ * forecast.c
+ *	  forecastin.forecast() and forecastin.model_info().
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/tuplestore.h"
+
+#include "forecastin.h"
+#include "methods.h"
+#include "model.h"
+#include "sqltime.h"
+
+PG_FUNCTION_INFO_V1(fc_forecast);
+PG_FUNCTION_INFO_V1(fc_model_info);
+
+static void
+check_forecast_args(int horizon, double level)
+{
+	if (horizon < 1 || horizon > fc_max_horizon)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("horizon %d is out of range", horizon),
+				 errdetail("The horizon must be between 1 and forecastin.max_horizon (%d).", fc_max_horizon),
+				 errhint("Raise forecastin.max_horizon to forecast further ahead.")));
+	if (!(level > 0.0 && level < 1.0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("prediction interval level %g is out of range", level),
+				 errdetail("The level is a probability strictly between 0 and 1."),
+				 errhint("Use 0.95 for a 95%% interval.")));
+}
+
+/*
+ * forecast(m, horizon, level [, t_type anyelement])
+ *
+ * Without t_type the t column is timestamptz (NULL for a bigint time
+ * axis, which has no calendar); with NULL::bigint / NULL::date /
+ * NULL::timestamptz it has that type.
+ */
+Datum
+fc_forecast(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	FcModel    *model;
+	int32		horizon;
+	float8		level;
+	Oid			target = TIMESTAMPTZOID;
+	FcTimeAxis	axis;
+	double	   *mean,
+			   *lo,
+			   *hi;
+	int			k;
+
+	/* the four-argument form is not STRICT (t_type is a typed NULL) */
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	{
+		InitMaterializedSRF(fcinfo, 0);
+		return (Datum) 0;
+	}
+	model = PG_GETARG_FCMODEL_P(0);
+	horizon = PG_GETARG_INT32(1);
+	level = PG_GETARG_FLOAT8(2);
+	check_forecast_args(horizon, level);
+	if (PG_NARGS() > 3)
+	{
+		target = get_fn_expr_argtype(fcinfo->flinfo, 3);
+		if (!(target == fc_time_kind_type(model->time_kind) ||
+			  (target == TIMESTAMPTZOID && model->time_kind == FC_TIME_DATE)))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("cannot return time values of type %s for a model fitted on %s time",
+							format_type_be(target),
+							format_type_be(fc_time_kind_type(model->time_kind))),
+					 errhint("Pass NULL::%s as the fourth argument.",
+							 format_type_be(fc_time_kind_type(model->time_kind)))));
+	}
+
+	mean = palloc(sizeof(double) * horizon);
+	lo = palloc(sizeof(double) * horizon);
+	hi = palloc(sizeof(double) * horizon);
+	fc_forecast_model(model, horizon, level, mean, lo, hi);
+	fc_model_axis(model, &axis);
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (k = 0; k < horizon; k++)
+	{
+		Datum		values[5];
+		bool		nulls[5] = {false, false, false, false, false};
+		int64		tv;
+
+		values[0] = Int32GetDatum(k + 1);
+		if (fc_time_at(&axis, (int64) model->n + k, &tv) != FC_OK ||
+			(model->time_kind == FC_TIME_INT8 && target != INT8OID) ||
+			!fc_time_to_datum(model->time_kind, &axis, tv, target, &values[1]))
+		{
+			if (model->time_kind != FC_TIME_INT8 || target == INT8OID)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+						 errmsg("forecast step %d is beyond the range of the time type", k + 1),
+						 errhint("Use a shorter horizon.")));
+			nulls[1] = true;
+		}
+		values[2] = Float8GetDatum(mean[k]);
+		values[3] = Float8GetDatum(lo[k]);
+		values[4] = Float8GetDatum(hi[k]);
+		nulls[2] = !isfinite(mean[k]);
+		nulls[3] = !isfinite(lo[k]);
+		nulls[4] = !isfinite(hi[k]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/* ---------- model_info ---------- */
+
+static void
+json_key(StringInfo buf, const char *key, bool *first)
+{
+	if (!*first)
+		appendStringInfoString(buf, ", ");
+	*first = false;
+	escape_json(buf, key);
+	appendStringInfoString(buf, ": ");
+}
+
+static void
+json_num(StringInfo buf, const char *key, double v, bool *first)
+{
+	json_key(buf, key, first);
+	if (isfinite(v))
+		appendStringInfo(buf, "%.15g", v);
+	else
+		appendStringInfoString(buf, "null");
+}
+
+static void
+json_str(StringInfo buf, const char *key, const char *v, bool *first)
+{
+	json_key(buf, key, first);
+	if (v)
+		escape_json(buf, v);
+	else
+		appendStringInfoString(buf, "null");
+}
+
+Datum
+fc_model_info(PG_FUNCTION_ARGS)
+{
+	FcModel    *m = PG_GETARG_FCMODEL_P(0);
+	StringInfoData buf;
+	FcTimeAxis	axis;
+	char		tmp[256];
+	bool		first = true;
+	bool		pfirst = true;
+	int64		t_last;
+	bool		ets = m->ets_error != 0;
+
+	fc_model_axis(m, &axis);
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '{');
+	json_str(&buf, "method", fc_method_name(m->method), &first);
+	json_str(&buf, "requested_method", fc_method_name(m->requested), &first);
+	fc_model_form_name(m, tmp, sizeof(tmp));
+	json_str(&buf, "form", tmp, &first);
+	json_str(&buf, "fallback", fc_model_fallback_reason(m, tmp, sizeof(tmp)), &first);
+	json_num(&buf, "n", m->n, &first);
+	json_num(&buf, "n_missing", m->n_missing, &first);
+	json_str(&buf, "missing_policy",
+			 m->missing_policy == 0 ? "zero" : m->missing_policy == 1 ? "interpolate" : "error",
+			 &first);
+	json_num(&buf, "period", m->period, &first);
+	json_str(&buf, "period_source", fc_period_source_text(m, tmp, sizeof(tmp)), &first);
+	if (isfinite(m->params[FC_P_SEASON_TEST]))
+		json_num(&buf, "seasonality_test_ratio", m->params[FC_P_SEASON_TEST], &first);
+	fc_time_step_name(&axis, tmp, sizeof(tmp));
+	json_str(&buf, "step", tmp, &first);
+	json_str(&buf, "time_type", format_type_be(fc_time_kind_type(m->time_kind)), &first);
+	json_str(&buf, "first", fc_time_to_text(m->time_kind, &axis, m->t_first), &first);
+	if (fc_time_at(&axis, m->n - 1, &t_last) == FC_OK)
+		json_str(&buf, "last", fc_time_to_text(m->time_kind, &axis, t_last), &first);
+
+	json_key(&buf, "parameters", &first);
+	appendStringInfoChar(&buf, '{');
+	if (ets)
+	{
+		json_num(&buf, "alpha", m->params[FC_P_ALPHA], &pfirst);
+		if (m->ets_trend != 'N')
+			json_num(&buf, "beta", m->params[FC_P_BETA], &pfirst);
+		if (m->ets_season != 'N')
+			json_num(&buf, "gamma", m->params[FC_P_GAMMA], &pfirst);
+		if (m->ets_damped)
+			json_num(&buf, "phi", m->params[FC_P_PHI], &pfirst);
+		json_num(&buf, "initial_level", m->params[FC_P_INIT_LEVEL], &pfirst);
+		if (m->ets_trend != 'N')
+			json_num(&buf, "initial_slope", m->params[FC_P_INIT_SLOPE], &pfirst);
+	}
+	else if (m->method == FC_METHOD_MEAN)
+		json_num(&buf, "mean", m->params[FC_P_MEAN], &pfirst);
+	else if (m->method == FC_METHOD_DRIFT)
+		json_num(&buf, "slope", m->params[FC_P_SLOPE], &pfirst);
+	appendStringInfoChar(&buf, '}');
+
+	json_num(&buf, "sigma2", m->params[FC_P_SIGMA2], &first);
+	if (ets)
+	{
+		json_num(&buf, "loglik", m->params[FC_P_LOGLIK], &first);
+		json_num(&buf, "aic", m->params[FC_P_AIC], &first);
+		json_num(&buf, "aicc", m->params[FC_P_AICC], &first);
+		json_num(&buf, "bic", m->params[FC_P_BIC], &first);
+		json_num(&buf, "mse", m->params[FC_P_MSE], &first);
+		json_num(&buf, "nparam", m->nparam, &first);
+	}
+	appendStringInfoChar(&buf, '}');
+
+	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
+}

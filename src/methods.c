@@ -1,0 +1,372 @@
+/*
+ * methods.c
+ *	  From a requested method to a fitted model, and back to forecasts.
+ *
+ * The fallback rules live here, in one place: a series too short for the
+ * requested method gets the closest simpler one (seasonal -> non-seasonal
+ * -> naive), and the model records what happened and why.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "errors.h"
+#include "ets.h"
+#include "methods.h"
+#include "simple.h"
+
+int			fc_fallback_count = 0;
+int			fc_fallback_by_reason[8];
+
+static FcModel *
+model_from_simple(const FcSimpleModel *s, FcMethod method)
+{
+	int			nstates = (s->kind == FC_SIMPLE_MEAN) ? 0 : s->m;
+	FcModel    *model = fc_model_alloc(nstates);
+	int			i;
+
+	model->method = method;
+	model->period = s->m;
+	for (i = 0; i < nstates; i++)
+		model->states[i] = s->last[i];
+	model->params[FC_P_SIGMA2] = s->sigma * s->sigma;
+	model->params[FC_P_MEAN] = s->mean;
+	model->params[FC_P_SLOPE] = s->slope;
+	model->nparam = (s->kind == FC_SIMPLE_MEAN || s->kind == FC_SIMPLE_DRIFT) ? 1 : 0;
+	return model;
+}
+
+static FcSimpleKind
+simple_kind(FcMethod method)
+{
+	switch (method)
+	{
+		case FC_METHOD_SNAIVE:
+			return FC_SIMPLE_SNAIVE;
+		case FC_METHOD_MEAN:
+			return FC_SIMPLE_MEAN;
+		case FC_METHOD_DRIFT:
+			return FC_SIMPLE_DRIFT;
+		default:
+			return FC_SIMPLE_NAIVE;
+	}
+}
+
+static FcModel *
+fit_simple(const double *y, int n, int m, FcMethod method)
+{
+	FcSimpleModel s;
+	FcStatus	st;
+
+	memset(&s, 0, sizeof(s));
+	st = fc_simple_fit(simple_kind(method), y, n, m, &s);
+	if (st != FC_OK)
+		fc_report_status(st, fc_method_name(method));
+	return model_from_simple(&s, method);
+}
+
+static FcModel *
+model_from_ets(const FcEtsModel *e, FcMethod method)
+{
+	int			nseason = (e->form.season != 'N') ? e->m : 0;
+	FcModel    *model = fc_model_alloc(2 + nseason);
+	int			i;
+
+	model->method = method;
+	model->period = nseason > 0 ? e->m : 1;
+	model->ets_error = e->form.error;
+	model->ets_trend = e->form.trend;
+	model->ets_season = e->form.season;
+	model->ets_damped = e->form.damped ? 1 : 0;
+	model->states[0] = e->level;
+	model->states[1] = e->slope;
+	for (i = 0; i < nseason; i++)
+		model->states[2 + i] = e->season[i];
+	model->params[FC_P_ALPHA] = e->alpha;
+	model->params[FC_P_BETA] = e->beta;
+	model->params[FC_P_GAMMA] = e->gamma;
+	model->params[FC_P_PHI] = e->phi;
+	model->params[FC_P_SIGMA2] = e->sigma2;
+	model->params[FC_P_LOGLIK] = e->loglik;
+	model->params[FC_P_AIC] = e->aic;
+	model->params[FC_P_AICC] = e->aicc;
+	model->params[FC_P_BIC] = e->bic;
+	model->params[FC_P_MSE] = e->mse;
+	model->params[FC_P_INIT_LEVEL] = e->init_level;
+	model->params[FC_P_INIT_SLOPE] = e->init_slope;
+	model->nparam = e->nparam;
+	return model;
+}
+
+static void
+ets_control_from_options(const FcOptions *opts, FcEtsControl *ctl)
+{
+	fc_ets_control_init(ctl);
+	ctl->fixed_alpha = opts->alpha;
+	ctl->fixed_beta = opts->beta;
+	ctl->fixed_gamma = opts->gamma;
+	ctl->fixed_phi = opts->phi;
+}
+
+static bool
+all_positive(const double *y, int n)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+		if (!(y[i] > 0.0))
+			return false;
+	return true;
+}
+
+/* Record a fallback, or raise the error the "short": "error" option asks for. */
+static void
+note_fallback(FcModel *model, FcFallback reason, const FcOptions *opts,
+			  FcMethod requested, int n, int m)
+{
+	model->fallback = reason;
+	if ((reason == FC_FALLBACK_SHORT || reason == FC_FALLBACK_SHORT_SEASONAL) &&
+		opts->short_policy == FC_SHORT_ERROR)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("series of %d observations is too short for method \"%s\"%s",
+						n, fc_method_name(requested), m > 1 ? " with its seasonal period" : ""),
+				 errdetail("The seasonal period is %d.", m),
+				 errhint("Remove \"short\": \"error\" from the options to fall back to a simpler method.")));
+	fc_fallback_count++;
+	if ((int) reason < (int) lengthof(fc_fallback_by_reason))
+		fc_fallback_by_reason[reason]++;
+}
+
+/* ETS of one fixed form, or NULL when the series is too short for it. */
+static FcModel *
+fit_ets_form(const double *y, int n, int m, FcEtsForm form, const FcOptions *opts,
+			 FcMethod method)
+{
+	FcEtsControl ctl;
+	FcEtsModel	e;
+	FcStatus	st;
+
+	if (form.season == 'N')
+		m = 1;
+	if (n < fc_ets_min_length(form, m))
+		return NULL;
+	ets_control_from_options(opts, &ctl);
+	memset(&e, 0, sizeof(e));
+	st = fc_ets_fit_form(y, n, m, form, &ctl, &e);
+	if (st == FC_ERR_TOO_SHORT)
+		return NULL;
+	if (st != FC_OK)
+		fc_report_status(st, fc_method_name(method));
+	return model_from_ets(&e, method);
+}
+
+static FcModel *
+fit_ets_auto(const double *y, int n, int m, const FcOptions *opts, FcMethod requested)
+{
+	FcEtsControl ctl;
+	FcEtsModel	e;
+	FcStatus	st;
+	FcEtsForm	ann = {'A', 'N', false, 'N'};
+	FcEtsForm	ana = {'A', 'N', false, 'A'};
+	FcFallback	reason = FC_FALLBACK_NONE;
+	FcModel    *model;
+
+	if (m > FC_ETS_MAX_PERIOD)
+	{
+		m = 1;
+		reason = FC_FALLBACK_LONG_PERIOD;
+	}
+	else if (m > 1 && n < fc_ets_min_length(ana, m))
+	{
+		m = 1;
+		reason = FC_FALLBACK_SHORT_SEASONAL;
+	}
+	if (n < fc_ets_min_length(ann, 1))
+	{
+		model = fit_simple(y, n, 1, FC_METHOD_NAIVE);
+		note_fallback(model, FC_FALLBACK_SHORT, opts, requested, n, m);
+		return model;
+	}
+
+	ets_control_from_options(opts, &ctl);
+	ctl.allow_season = (m > 1);
+	memset(&e, 0, sizeof(e));
+	st = fc_ets_auto(y, n, m, &ctl, &e);
+	if (st != FC_OK)
+	{
+		model = fit_simple(y, n, 1, FC_METHOD_NAIVE);
+		note_fallback(model, FC_FALLBACK_FAILED, opts, requested, n, m);
+		return model;
+	}
+	model = model_from_ets(&e, FC_METHOD_ETS);
+	if (reason != FC_FALLBACK_NONE)
+		note_fallback(model, reason, opts, requested, n, m);
+	return model;
+}
+
+/* ses, holt, damped, hw: one form, simplified step by step when too short. */
+static FcModel *
+fit_ets_family(const double *y, int n, int m, FcMethod requested, const FcOptions *opts)
+{
+	FcEtsForm	form = {'A', 'N', false, 'N'};
+	FcFallback	reason = FC_FALLBACK_NONE;
+	FcModel    *model;
+
+	switch (requested)
+	{
+		case FC_METHOD_HOLT:
+			form.trend = 'A';
+			break;
+		case FC_METHOD_DAMPED:
+			form.trend = 'A';
+			form.damped = true;
+			break;
+		case FC_METHOD_HW:
+			form.trend = 'A';
+			form.damped = (opts->damped == 1);
+			form.season = 'A';
+			if (opts->seasonal == FC_SEASONAL_MULTIPLICATIVE)
+			{
+				if (all_positive(y, n))
+					form.error = form.season = 'M';
+				else
+					reason = FC_FALLBACK_NONPOSITIVE;
+			}
+			if (m <= 1 || m > FC_ETS_MAX_PERIOD)
+			{
+				form.season = 'N';
+				form.error = 'A';
+				reason = (m <= 1) ? FC_FALLBACK_SHORT_SEASONAL : FC_FALLBACK_LONG_PERIOD;
+			}
+			break;
+		default:
+			break;
+	}
+
+	model = fit_ets_form(y, n, m, form, opts, requested);
+	if (model == NULL && form.season != 'N')
+	{
+		form.season = 'N';
+		form.error = 'A';
+		reason = FC_FALLBACK_SHORT_SEASONAL;
+		model = fit_ets_form(y, n, 1, form, opts, requested);
+	}
+	while (model == NULL && (form.trend != 'N'))
+	{
+		/* damped -> holt -> ses */
+		if (form.damped)
+			form.damped = false;
+		else
+			form.trend = 'N';
+		reason = FC_FALLBACK_SHORT;
+		model = fit_ets_form(y, n, 1, form, opts, requested);
+	}
+	if (model == NULL)
+	{
+		model = fit_simple(y, n, 1, FC_METHOD_NAIVE);
+		reason = FC_FALLBACK_SHORT;
+	}
+	else if (reason != FC_FALLBACK_NONE)
+	{
+		/* name the method that was actually fitted */
+		model->method = form.season != 'N' ? FC_METHOD_HW :
+			form.damped ? FC_METHOD_DAMPED :
+			form.trend == 'A' ? FC_METHOD_HOLT : FC_METHOD_SES;
+	}
+	if (reason != FC_FALLBACK_NONE)
+		note_fallback(model, reason, opts, requested, n, m);
+	return model;
+}
+
+FcModel *
+fc_fit_series(const double *y, int n, int m, FcMethod requested, const FcOptions *opts)
+{
+	FcModel    *model;
+
+	switch (requested)
+	{
+		case FC_METHOD_NAIVE:
+		case FC_METHOD_MEAN:
+			model = fit_simple(y, n, 1, requested);
+			break;
+		case FC_METHOD_DRIFT:
+			if (n < 2)
+			{
+				model = fit_simple(y, n, 1, FC_METHOD_NAIVE);
+				note_fallback(model, FC_FALLBACK_SHORT, opts, requested, n, 1);
+			}
+			else
+				model = fit_simple(y, n, 1, requested);
+			break;
+		case FC_METHOD_SNAIVE:
+			if (m <= 1 || n < m)
+			{
+				model = fit_simple(y, n, 1, FC_METHOD_NAIVE);
+				note_fallback(model, FC_FALLBACK_SHORT_SEASONAL, opts, requested, n, m);
+			}
+			else
+				model = fit_simple(y, n, m, requested);
+			break;
+		case FC_METHOD_SES:
+		case FC_METHOD_HOLT:
+		case FC_METHOD_DAMPED:
+		case FC_METHOD_HW:
+			model = fit_ets_family(y, n, m, requested, opts);
+			break;
+		case FC_METHOD_ETS:
+		case FC_METHOD_AUTO:
+		default:
+			model = fit_ets_auto(y, n, m, opts, requested);
+			break;
+	}
+	model->requested = requested;
+	return model;
+}
+
+void
+fc_forecast_model(const FcModel *model, int h, double level,
+				  double *mean, double *lo, double *hi)
+{
+	FcStatus	st;
+
+	if (model->ets_error != 0)
+	{
+		FcEtsModel	e;
+		int			nseason = model->nstates - 2;
+
+		memset(&e, 0, sizeof(e));
+		e.form.error = model->ets_error;
+		e.form.trend = model->ets_trend;
+		e.form.season = model->ets_season;
+		e.form.damped = model->ets_damped != 0;
+		e.m = nseason > 0 ? nseason : 1;
+		e.n = model->n;
+		e.alpha = model->params[FC_P_ALPHA];
+		e.beta = model->params[FC_P_BETA];
+		e.gamma = model->params[FC_P_GAMMA];
+		e.phi = model->params[FC_P_PHI];
+		e.sigma2 = model->params[FC_P_SIGMA2];
+		e.level = model->states[0];
+		e.slope = model->states[1];
+		e.season = nseason > 0 ? (double *) &model->states[2] : NULL;
+		e.nparam = model->nparam;
+		st = fc_ets_forecast(&e, h, level, 42, mean, lo, hi);
+	}
+	else
+	{
+		FcSimpleModel s;
+
+		memset(&s, 0, sizeof(s));
+		s.kind = simple_kind(model->method);
+		s.n = model->n;
+		s.m = model->nstates > 0 ? model->nstates : 1;
+		s.mean = model->params[FC_P_MEAN];
+		s.slope = model->params[FC_P_SLOPE];
+		s.sigma = sqrt(model->params[FC_P_SIGMA2]);
+		s.last = (double *) model->states;
+		st = fc_simple_forecast(&s, h, level, mean, lo, hi);
+	}
+	if (st != FC_OK)
+		fc_report_status(st, fc_method_name(model->method));
+}

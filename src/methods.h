@@ -1,0 +1,32 @@
+/*
+ * methods.h
+ *	  Method dispatch: fit the requested method to a regular series (with
+ *	  fallbacks for series too short for it), and forecast from a model.
+ */
+#ifndef FC_METHODS_H
+#define FC_METHODS_H
+
+#include "model.h"
+#include "options.h"
+
+/* Longest season ETS estimates state by state (R's ets has the same limit). */
+#define FC_ETS_MAX_PERIOD 24
+
+/*
+ * Fit `requested` with seasonal period m (1 = none).  Returns a new model
+ * whose method, parameters, states and fallback fields are filled; the
+ * caller fills the time-axis fields.  ERRORs only when the options say
+ * "short": "error" and the series is too short, or on invalid input.
+ */
+extern FcModel *fc_fit_series(const double *y, int n, int m,
+							  FcMethod requested, const FcOptions *opts);
+
+/* Point forecasts and intervals (NaN where undefined) for steps 1..h. */
+extern void fc_forecast_model(const FcModel *model, int h, double level,
+							  double *mean, double *lo, double *hi);
+
+/* Fallbacks in the current statement (reported by one NOTICE at its end). */
+extern int	fc_fallback_count;
+extern int	fc_fallback_by_reason[8];
+
+#endif							/* FC_METHODS_H */

@@ -1,0 +1,301 @@
+/*
+ * options.c
+ *	  Method names and the `options jsonb` argument of forecastin.fit.
+ *
+ * Options are validated once, on the first row of each group, and stored in
+ * parsed form in the aggregate state.  Unknown keys are an error (a typo
+ * such as "peroid" must not silently fall back to detection).
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/numeric.h"
+
+#include "options.h"
+
+static const char *const method_names[FC_METHOD_COUNT] = {
+	[FC_METHOD_AUTO] = "auto",
+	[FC_METHOD_NAIVE] = "naive",
+	[FC_METHOD_SNAIVE] = "snaive",
+	[FC_METHOD_MEAN] = "mean",
+	[FC_METHOD_DRIFT] = "drift",
+	[FC_METHOD_SES] = "ses",
+	[FC_METHOD_HOLT] = "holt",
+	[FC_METHOD_DAMPED] = "damped",
+	[FC_METHOD_HW] = "hw",
+	[FC_METHOD_ETS] = "ets",
+};
+
+/* Methods of the design that later releases add: a clearer error for them. */
+static const char *const planned_methods[] = {
+	"arima", "theta", "croston", "sba", "tsb", "adida", "trend_seasonal", NULL
+};
+
+#define ACCEPTED_METHODS "auto, naive, snaive, mean, drift, ses, holt, damped, hw, ets"
+#define ACCEPTED_KEYS "period, missing, short, seasonal, damped, alpha, beta, gamma, phi"
+
+void
+fc_options_init(FcOptions *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->missing = FC_MISSING_ZERO;
+	opts->short_policy = FC_SHORT_FALLBACK;
+	opts->seasonal = FC_SEASONAL_AUTO;
+	opts->damped = -1;
+	opts->alpha = NAN;
+	opts->beta = NAN;
+	opts->gamma = NAN;
+	opts->phi = NAN;
+}
+
+const char *
+fc_method_name(FcMethod method)
+{
+	if ((int) method < 0 || method >= FC_METHOD_COUNT)
+		return "unknown";
+	return method_names[method];
+}
+
+FcMethod
+fc_method_from_text(const char *name)
+{
+	int			i;
+
+	for (i = 0; i < FC_METHOD_COUNT; i++)
+		if (pg_strcasecmp(name, method_names[i]) == 0)
+			return (FcMethod) i;
+
+	for (i = 0; planned_methods[i] != NULL; i++)
+		if (pg_strcasecmp(name, planned_methods[i]) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("forecasting method \"%s\" is not implemented yet", name),
+					 errhint("Available methods: " ACCEPTED_METHODS ".")));
+
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown forecasting method \"%s\"", name),
+			 errhint("Available methods: " ACCEPTED_METHODS ".")));
+	return FC_METHOD_AUTO;		/* keep compiler quiet */
+}
+
+static const char *
+jbv_type_name(const JsonbValue *v)
+{
+	switch (v->type)
+	{
+		case jbvNull:
+			return "null";
+		case jbvString:
+			return "string";
+		case jbvNumeric:
+			return "number";
+		case jbvBool:
+			return "boolean";
+		default:
+			return "container";
+	}
+}
+
+static double
+jbv_number(const char *key, const JsonbValue *v)
+{
+	if (v->type != jbvNumeric)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"%s\" must be a number, not %s", key, jbv_type_name(v))));
+	return DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+											  NumericGetDatum(v->val.numeric)));
+}
+
+static int32_t
+jbv_period(const JsonbValue *v)
+{
+	double		d = jbv_number("period", v);
+
+	if (!isfinite(d) || d != floor(d) || d < 1 || d > 100000)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid seasonal period %g", d),
+				 errdetail("A period is a whole number of time steps between 1 and 100000."),
+				 errhint("Use 7 for daily data with a weekly cycle, 24 for hourly data, 12 for monthly data.")));
+	return (int32_t) d;
+}
+
+static char *
+jbv_string(const char *key, const JsonbValue *v)
+{
+	if (v->type != jbvString)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"%s\" must be a string, not %s", key, jbv_type_name(v))));
+	return pnstrdup(v->val.string.val, v->val.string.len);
+}
+
+static double
+jbv_smoothing(const char *key, const JsonbValue *v)
+{
+	double		d = jbv_number(key, v);
+
+	if (!(d > 0.0 && d < 1.0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"%s\" must be between 0 and 1 (exclusive), got %g", key, d)));
+	return d;
+}
+
+static void
+apply_scalar_option(FcOptions *opts, const char *key, const JsonbValue *v)
+{
+	if (strcmp(key, "period") == 0)
+	{
+		opts->nperiods = 1;
+		opts->periods[0] = jbv_period(v);
+	}
+	else if (strcmp(key, "missing") == 0)
+	{
+		char	   *s = jbv_string(key, v);
+
+		if (strcmp(s, "zero") == 0)
+			opts->missing = FC_MISSING_ZERO;
+		else if (strcmp(s, "interpolate") == 0)
+			opts->missing = FC_MISSING_INTERPOLATE;
+		else if (strcmp(s, "error") == 0)
+			opts->missing = FC_MISSING_ERROR;
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid value \"%s\" for option \"missing\"", s),
+					 errhint("Accepted values: \"zero\" (default), \"interpolate\", \"error\".")));
+	}
+	else if (strcmp(key, "short") == 0)
+	{
+		char	   *s = jbv_string(key, v);
+
+		if (strcmp(s, "fallback") == 0)
+			opts->short_policy = FC_SHORT_FALLBACK;
+		else if (strcmp(s, "error") == 0)
+			opts->short_policy = FC_SHORT_ERROR;
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid value \"%s\" for option \"short\"", s),
+					 errhint("Accepted values: \"fallback\" (default), \"error\".")));
+	}
+	else if (strcmp(key, "seasonal") == 0)
+	{
+		char	   *s = jbv_string(key, v);
+
+		if (strcmp(s, "additive") == 0)
+			opts->seasonal = FC_SEASONAL_ADDITIVE;
+		else if (strcmp(s, "multiplicative") == 0)
+			opts->seasonal = FC_SEASONAL_MULTIPLICATIVE;
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid value \"%s\" for option \"seasonal\"", s),
+					 errhint("Accepted values: \"additive\", \"multiplicative\".")));
+	}
+	else if (strcmp(key, "damped") == 0)
+	{
+		if (v->type != jbvBool)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option \"damped\" must be true or false, not %s", jbv_type_name(v))));
+		opts->damped = v->val.boolean ? 1 : 0;
+	}
+	else if (strcmp(key, "alpha") == 0)
+		opts->alpha = jbv_smoothing(key, v);
+	else if (strcmp(key, "beta") == 0)
+		opts->beta = jbv_smoothing(key, v);
+	else if (strcmp(key, "gamma") == 0)
+		opts->gamma = jbv_smoothing(key, v);
+	else if (strcmp(key, "phi") == 0)
+		opts->phi = jbv_smoothing(key, v);
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown option \"%s\"", key),
+				 errhint("Accepted options: " ACCEPTED_KEYS ".")));
+}
+
+/* "period": [24, 168] -- a list of periods (the first is the main one). */
+static void
+read_period_list(JsonbIterator **it, FcOptions *opts)
+{
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+
+	opts->nperiods = 0;
+	while ((tok = JsonbIteratorNext(it, &v, false)) != WJB_END_ARRAY)
+	{
+		if (tok != WJB_ELEM)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option \"period\" must be a number or an array of numbers")));
+		if (opts->nperiods >= FC_MAX_PERIODS)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("too many seasonal periods"),
+					 errdetail("At most %d periods are accepted.", FC_MAX_PERIODS)));
+		opts->periods[opts->nperiods++] = jbv_period(&v);
+	}
+	if (opts->nperiods == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"period\" must not be an empty array")));
+}
+
+void
+fc_options_from_jsonb(Jsonb *jb, FcOptions *opts)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	char	   *key = NULL;
+
+	fc_options_init(opts);
+	if (jb == NULL)
+		return;
+
+	if (!JB_ROOT_IS_OBJECT(jb) || JB_ROOT_IS_SCALAR(jb))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("fit options must be a JSON object"),
+				 errhint("For example '{\"period\": 7}'.")));
+
+	it = JsonbIteratorInit(&jb->root);
+	while ((tok = JsonbIteratorNext(&it, &v, false)) != WJB_DONE)
+	{
+		switch (tok)
+		{
+			case WJB_BEGIN_OBJECT:
+				if (key != NULL)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("option \"%s\" must not be an object", key)));
+				break;
+			case WJB_KEY:
+				key = pnstrdup(v.val.string.val, v.val.string.len);
+				break;
+			case WJB_VALUE:
+				apply_scalar_option(opts, key, &v);
+				key = NULL;
+				break;
+			case WJB_BEGIN_ARRAY:
+				if (key == NULL || strcmp(key, "period") != 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("option \"%s\" must not be an array", key ? key : "?"),
+							 errhint("Only \"period\" accepts a list.")));
+				read_period_list(&it, opts);
+				key = NULL;
+				break;
+			default:
+				break;
+		}
+	}
+}

@@ -1,0 +1,77 @@
+/*
+ * options.h
+ *	  Methods and fit options: names, codes, and the parsed form of the
+ *	  `options jsonb` argument of forecastin.fit.
+ */
+#ifndef FC_OPTIONS_H
+#define FC_OPTIONS_H
+
+#include "fc_port.h"
+
+/* Stored in models and aggregate states: append only, never renumber. */
+typedef enum FcMethod
+{
+	FC_METHOD_AUTO = 0,
+	FC_METHOD_NAIVE = 1,
+	FC_METHOD_SNAIVE = 2,
+	FC_METHOD_MEAN = 3,
+	FC_METHOD_DRIFT = 4,
+	FC_METHOD_SES = 5,
+	FC_METHOD_HOLT = 6,
+	FC_METHOD_DAMPED = 7,
+	FC_METHOD_HW = 8,
+	FC_METHOD_ETS = 9,
+	FC_METHOD_COUNT
+} FcMethod;
+
+typedef enum FcMissingPolicy
+{
+	FC_MISSING_ZERO = 0,		/* absent day = no sales: the retail default */
+	FC_MISSING_INTERPOLATE = 1, /* linear between neighbours */
+	FC_MISSING_ERROR = 2
+} FcMissingPolicy;
+
+typedef enum FcShortPolicy
+{
+	FC_SHORT_FALLBACK = 0,		/* fit a simpler method, say so in model_info */
+	FC_SHORT_ERROR = 1
+} FcShortPolicy;
+
+typedef enum FcSeasonalKind
+{
+	FC_SEASONAL_AUTO = 0,
+	FC_SEASONAL_ADDITIVE = 1,
+	FC_SEASONAL_MULTIPLICATIVE = 2
+} FcSeasonalKind;
+
+#define FC_MAX_PERIODS 4
+
+/*
+ * Parsed options.  Fixed size and free of pointers, because it is copied
+ * into the aggregate state (which must be a flat varlena).
+ */
+typedef struct FcOptions
+{
+	int32_t		nperiods;		/* 0 = detect */
+	int32_t		periods[FC_MAX_PERIODS];
+	uint8_t		missing;		/* FcMissingPolicy */
+	uint8_t		short_policy;	/* FcShortPolicy */
+	uint8_t		seasonal;		/* FcSeasonalKind, for hw */
+	int8_t		damped;			/* -1 unspecified, 0 no, 1 yes (hw) */
+	double		alpha;			/* fixed smoothing parameters, NaN = estimate */
+	double		beta;
+	double		gamma;
+	double		phi;
+} FcOptions;
+
+extern void fc_options_init(FcOptions *opts);
+extern const char *fc_method_name(FcMethod method);
+
+#ifndef FC_STANDALONE
+#include "utils/jsonb.h"
+
+extern FcMethod fc_method_from_text(const char *name);
+extern void fc_options_from_jsonb(Jsonb *jb, FcOptions *opts);
+#endif
+
+#endif							/* FC_OPTIONS_H */
