@@ -8,35 +8,29 @@ EXTENSION = forecastin
 EXTVERSION = 0.1.0
 
 MODULE_big = forecastin
-OBJS = \
-	src/forecastin.o \
-	src/errors.o \
-	src/options.o \
-	src/timeaxis.o \
-	src/season.o \
-	src/simple.o \
-	src/optim.o \
-	src/ets.o \
-	src/methods.o \
-	src/model.o \
-	src/sqltime.o \
-	src/fit.o \
-	src/forecast.o
+# every C file of src/ is part of the module (one file per concern)
+OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 
-DATA = sql/$(EXTENSION)--$(EXTVERSION).sql
+# The install script is assembled from sql/install/*.sql in name order, so
+# each concern (core, hierarchy, reconciliation, ...) keeps its own file.
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 
-REGRESS = fit_basic fit_time fit_methods fit_ets model_io fit_errors forecast_errors \
-	model_errors fit_parallel ets_reference
+# pg_regress: setup (CREATE EXTENSION) first, then every sql/*.sql test
+TESTS = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
+REGRESS = setup $(filter-out setup,$(TESTS))
 REGRESS_OPTS = --inputdir=. --outputdir=.
 
 PG_CONFIG ?= pg_config
-PG_CPPFLAGS = -I$(srcdir)/src
+PG_CPPFLAGS = -I$(srcdir)/src -I$(includedir_server)/extension/ltree
 SHLIB_LINK = $(shell gsl-config --libs)
 
 EXTRA_CLEAN = test/unit/ets_test test/unit/*.o
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+$(EXTENSION)--$(EXTVERSION).sql: $(sort $(wildcard sql/install/*.sql))
+	cat $^ > $@
 
 .PHONY: unitcheck
 unitcheck:
