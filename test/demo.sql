@@ -79,10 +79,12 @@ SELECT location, path FROM locations ORDER BY path;
 
 DROP TABLE IF EXISTS demo_models;
 SELECT clock_timestamp() AS fit_start \gset
+SET client_min_messages = notice;	-- fit reports fallbacks in one NOTICE
 CREATE TABLE demo_models AS
 SELECT sku, location, forecastin.fit(day, qty) AS m
 FROM sales
 GROUP BY sku, location;
+SET client_min_messages = warning;
 SELECT count(*) AS series_fitted,
 	   round(extract(epoch FROM clock_timestamp() - :'fit_start'::timestamptz)::numeric, 2) AS seconds,
 	   round(count(*) / greatest(extract(epoch FROM clock_timestamp() - :'fit_start'::timestamptz), 0.001)::numeric, 1)
@@ -106,7 +108,6 @@ SELECT sku, location,
 	   info->>'method' AS method,
 	   info->>'form' AS form,
 	   info->>'period' AS period,
-	   info->>'period_source' AS period_from,
 	   info->>'n' AS n,
 	   round((info->>'aicc')::numeric, 1) AS aicc,
 	   pg_temp.round_json(info->'parameters') AS parameters
@@ -132,7 +133,7 @@ SELECT day, to_char(day, 'Dy') AS dow, qty
 FROM sales WHERE sku = 'RICE-5KG' AND location = 'mumbai' AND day > date '2024-12-24'
 ORDER BY day;
 
-SELECT f.step, f.t AS day, to_char(f.t, 'Dy') AS dow,
+SELECT f.step, f.t::date AS day, to_char(f.t, 'Dy') AS dow,
 	   round(f.yhat::numeric, 1) AS yhat,
 	   round(f.lo::numeric, 1) AS lo95,
 	   round(f.hi::numeric, 1) AS hi95,
@@ -142,7 +143,7 @@ WHERE d.sku = 'RICE-5KG' AND d.location = 'mumbai'
 ORDER BY f.step;
 
 \echo 'TV-43IN at bengaluru (low volume, strong Saturday/Sunday peak):'
-SELECT f.step, f.t AS day, to_char(f.t, 'Dy') AS dow,
+SELECT f.step, f.t::date AS day, to_char(f.t, 'Dy') AS dow,
 	   round(f.yhat::numeric, 1) AS yhat,
 	   round(f.lo::numeric, 1) AS lo95,
 	   round(f.hi::numeric, 1) AS hi95,
@@ -152,7 +153,7 @@ WHERE d.sku = 'TV-43IN' AND d.location = 'bengaluru'
 ORDER BY f.step;
 
 \echo 'PHONE-A12 at delhi (old model, declining), 80 % intervals:'
-SELECT f.step, f.t AS day, to_char(f.t, 'Dy') AS dow,
+SELECT f.step, f.t::date AS day, to_char(f.t, 'Dy') AS dow,
 	   round(f.yhat::numeric, 1) AS yhat,
 	   round(f.lo::numeric, 1) AS lo80,
 	   round(f.hi::numeric, 1) AS hi80
@@ -161,32 +162,39 @@ WHERE d.sku = 'PHONE-A12' AND d.location = 'delhi'
 ORDER BY f.step;
 
 \echo
-\echo '== 5. Which method is best for SWEETS-1KG at delhi?  Hold out the last 28 days'
-\echo '      (2024-12-04 .. 2024-12-31), fit on the rest, score the forecasts in SQL.'
+\set cmp_sku RICE-5KG
+\set cmp_location delhi
+\echo '== 5. Comparing methods on' :cmp_sku 'at' :cmp_location
+\echo '      Hold out the last 28 days (2024-12-04 .. 2024-12-31), fit each method on the'
+\echo '      rest, score the forecasts against the actuals in SQL.'
 \echo
 
 WITH train AS (
 	SELECT day, qty FROM sales
-	WHERE sku = 'SWEETS-1KG' AND location = 'delhi' AND day <= date '2024-12-03'
+	WHERE sku = :'cmp_sku' AND location = :'cmp_location' AND day <= date '2024-12-03'
 ), test AS (
 	SELECT day, qty FROM sales
-	WHERE sku = 'SWEETS-1KG' AND location = 'delhi' AND day > date '2024-12-03'
+	WHERE sku = :'cmp_sku' AND location = :'cmp_location' AND day > date '2024-12-03'
 ), fits AS (
 	SELECT meth.name AS method, meth.ord,
 		   (SELECT forecastin.fit(day, qty, meth.name) FROM train) AS m
 	FROM unnest(ARRAY['naive', 'snaive', 'mean', 'drift', 'ses', 'hw', 'ets', 'auto'])
 		 WITH ORDINALITY AS meth(name, ord)
+), scored AS (
+	SELECT fits.method, fits.ord,
+		   forecastin.model_info(fits.m)->>'form' AS form,
+		   f.yhat, f.lo, f.hi, t.qty
+	FROM fits, LATERAL forecastin.forecast(fits.m, 28) AS f
+	JOIN test t ON t.day = f.t::date
 )
-SELECT fits.method,
-	   forecastin.model_info(fits.m)->>'form' AS form,
-	   round(avg(abs(f.yhat - t.qty))::numeric, 2) AS mae,
-	   round(sqrt(avg((f.yhat - t.qty) ^ 2))::numeric, 2) AS rmse,
-	   round(avg(f.yhat - t.qty)::numeric, 2) AS bias,
-	   round(100.0 * avg((t.qty BETWEEN f.lo AND f.hi)::int), 0) AS "in_95%_interval_%"
-FROM fits, LATERAL forecastin.forecast(fits.m, 28) AS f
-JOIN test t ON t.day = f.t
-GROUP BY fits.method, fits.ord, fits.m
-ORDER BY mae, fits.ord;
+SELECT method, form,
+	   round(avg(abs(yhat - qty))::numeric, 2) AS mae,
+	   round(sqrt(avg((yhat - qty) ^ 2))::numeric, 2) AS rmse,
+	   round(avg(yhat - qty)::numeric, 2) AS bias,
+	   round(100.0 * avg((qty BETWEEN lo AND hi)::int), 0) AS "in_95%_interval_%"
+FROM scored
+GROUP BY method, ord, form
+ORDER BY mae, ord;
 
 \echo
 \echo '== 6. A brand-new SKU: COLA-ZERO-1L has 10 days of history at delhi and 5 at mumbai.'
@@ -208,7 +216,7 @@ FROM (SELECT forecastin.model_info(forecastin.fit(day, qty, 'hw', '{"period": 7}
 	  FROM sales WHERE sku = 'COLA-ZERO-1L' AND location = 'delhi') s;
 
 \echo 'Its 7-day forecast (wide intervals: little history):'
-SELECT f.step, f.t AS day, to_char(f.t, 'Dy') AS dow,
+SELECT f.step, f.t::date AS day, to_char(f.t, 'Dy') AS dow,
 	   round(f.yhat::numeric, 1) AS yhat,
 	   round(f.lo::numeric, 1) AS lo95,
 	   round(f.hi::numeric, 1) AS hi95
@@ -230,29 +238,36 @@ WHERE (sku, location) IN (('RICE-5KG', 'pune'), ('RICE-5KG', 'mumbai'), ('SOAP-4
 GROUP BY sku, location
 ORDER BY sku, location;
 
-\echo 'Same series, three policies.  "zero" counts the closed days as days without sales'
-\echo '(pulling the level down and widening the intervals); "interpolate" fills them in;'
-\echo '"error" refuses:'
+\echo 'Same series, three policies.  "zero" (the default) counts every missing day as a'
+\echo 'day without sales: right for feeds that omit zero-sale days, wrong here, and a'
+\echo 'series with zeros cannot use the multiplicative ETS forms.  "interpolate" fills'
+\echo 'the days in from their neighbours; "error" refuses and names the first missing day:'
 SELECT s.sku, s.location, p.policy,
 	   pg_temp.try_fit(s.sku, s.location, 'ets', jsonb_build_object('missing', p.policy)) AS result
 FROM (VALUES ('RICE-5KG', 'mumbai'), ('RICE-5KG', 'pune')) AS s(sku, location),
 	 unnest(ARRAY['zero', 'interpolate', 'error']) WITH ORDINALITY AS p(policy, ord)
 ORDER BY s.sku, s.location, p.ord;
 
+\echo 'What it does to the next 14 days of RICE-5KG at mumbai:'
 WITH fits AS (
 	SELECT p.policy, p.ord,
 		   (SELECT forecastin.fit(day, qty, 'ets', jsonb_build_object('missing', p.policy))
 			FROM sales WHERE sku = 'RICE-5KG' AND location = 'mumbai') AS m
 	FROM unnest(ARRAY['zero', 'interpolate']) WITH ORDINALITY AS p(policy, ord)
+), fc AS (
+	SELECT fits.policy, fits.ord,
+		   forecastin.model_info(fits.m) AS info,
+		   f.yhat, f.lo, f.hi
+	FROM fits, LATERAL forecastin.forecast(fits.m, 14) AS f
 )
-SELECT fits.policy,
-	   forecastin.model_info(fits.m)->>'form' AS form,
-	   round((forecastin.model_info(fits.m)->>'aicc')::numeric, 1) AS aicc,
-	   round(avg(f.yhat)::numeric, 1) AS "mean yhat, 14 days",
-	   round(avg(f.hi - f.lo)::numeric, 1) AS "mean 95% width"
-FROM fits, LATERAL forecastin.forecast(fits.m, 14) AS f
-GROUP BY fits.policy, fits.ord, fits.m
-ORDER BY fits.ord;
+SELECT policy,
+	   info->>'form' AS form,
+	   info->>'n_missing' AS days_filled,
+	   round(avg(yhat)::numeric, 1) AS "mean yhat, 14 days",
+	   round(avg(hi - lo)::numeric, 1) AS "mean 95% width"
+FROM fc
+GROUP BY policy, ord, info
+ORDER BY ord;
 
 \echo
 \echo '== 8. Roll-up over the store hierarchy (plain SQL on ltree paths): next 14 days'

@@ -62,7 +62,7 @@ step "loading test/data/retail_sample.sql"
 "${PSQL[@]}" -q -f test/data/retail_sample.sql
 step "running test/demo.sql"
 t1=$(date +%s.%N)
-"${PSQL[@]}" -f test/demo.sql
+"${PSQL[@]}" -f test/demo.sql 2>&1	# notices in line with the output
 t2=$(date +%s.%N)
 step "$(awk -v a="$t0" -v b="$t1" -v c="$t2" \
 	'BEGIN { printf "demo.sql ran in %.1f s; whole run %.1f s", c - b, c - a }')"
