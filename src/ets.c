@@ -50,6 +50,9 @@
 #include <math.h>
 #include <string.h>
 
+#ifdef ETS_DEBUG
+#include <stdio.h>
+#endif
 #include "ets.h"
 #include "optim.h"
 
@@ -104,7 +107,17 @@ typedef struct EtsSpec
 				ahi;			/* box for alpha */
 	double	   *s;				/* m seasonal states (circular) */
 	double	   *pa,
-			   *pb;				/* m + 2 each: admissibility scratch */
+			   *pb;				/* 5 (m + 2) each: admissibility scratch */
+	double	   *sb;				/* m: adjoints of the seasonal states */
+	double		mu;				/* weight of the admissibility barrier */
+	double	   *tr;				/* 5 n: trajectory for the gradient */
+	double	   *x,
+			   *step,
+			   *lower,
+			   *upper,
+			   *grad,
+			   *s0;				/* optimiser vectors (np), start states (m) */
+	double	   *mem;			/* the one allocation holding all of the above */
 } EtsSpec;
 
 typedef struct EtsPar
@@ -203,52 +216,43 @@ fc_ets_model_free(FcEtsModel *fit)
 /* Admissibility */
 
 /*
- * True when all roots of the monic polynomial a[0] + a[1] z + ... + z^d
- * lie strictly inside the unit circle (Schur-Cohn recursion; a and b are
- * scratch of d + 1 entries, a is destroyed).
+ * Admissibility test and log barrier.  Returns false when the parameters are
+ * not admissible.  Otherwise *B = -sum_i log(1 - k_i^2) over the Schur-Cohn
+ * reflection coefficients k_i of P(z) (0 for non-seasonal models), a smooth
+ * function that tends to +inf at the boundary of the admissible region, and
+ * dB (if not NULL) its derivatives with respect to alpha, beta, gamma, phi
+ * (forward mode through the recursion).  The optimiser minimises
+ * lik + mu B, which lets gradient steps slide along the boundary of the
+ * region instead of stalling on it; mu is small, so the optimum moves
+ * inwards by a negligible amount of likelihood.
  */
 static bool
-schur_stable(double *a, double *b, int d)
+ets_barrier(const EtsSpec *sp, const EtsPar *p, double *B, double *dB)
 {
-	while (d > 0)
-	{
-		double		k = a[0] / a[d];
-		double		lead;
-		int			i;
-		double	   *t;
-
-		if (!(fabs(k) < 1.0))
-			return false;
-		for (i = 0; i < d; i++)
-			b[i] = a[i + 1] - k * a[d - 1 - i];
-		/* b[d-1] = a[d] - k a[0] = a[d] (1 - k^2) > 0 */
-		lead = b[d - 1];
-		if (!(lead > 0))
-			return false;
-		for (i = 0; i < d; i++)
-			b[i] /= lead;
-		t = a;
-		a = b;
-		b = t;
-		d--;
-	}
-	return true;
-}
-
-static bool
-ets_admissible(const EtsSpec *sp, const EtsPar *p)
-{
-	int			m = sp->m;
+	int			m = sp->m,
+				d,
+				i,
+				q;
 	double		alpha = p->alpha,
 				beta = p->beta,
 				gamma = p->gamma,
 				phi = p->phi;
-	double	   *a = sp->pa;
-	int			i;
+	double	   *a = sp->pa,
+			   *b = sp->pb,
+			   *t;
+	double		c,
+				dc[4],
+				acc = 0.0;
+	bool		nophi = !sp->trend;
+	int			nd = dB ? 4 : 0;
 
+	/* a[i * 5 + 0] is the coefficient, a[i * 5 + 1..4] its derivatives */
+	*B = 0.0;
+	if (dB)
+		dB[0] = dB[1] = dB[2] = dB[3] = 0.0;
 	if (sp->season == SEAS_N)
 		return true;			/* usual region is inside the admissible one */
-	if (!sp->trend)
+	if (nophi)
 	{
 		/*
 		 * Without a slope state the polynomial is (z^m - 1) + alpha S(z) +
@@ -257,19 +261,91 @@ ets_admissible(const EtsSpec *sp, const EtsPar *p)
 		phi = 0.0;
 		beta = 0.0;
 	}
-
 	/* quick necessary condition: |constant| < 1 */
 	if (!(fabs(phi * (1.0 - alpha - gamma)) < 1.0))
 		return false;
 
 	/* coefficients of P(z), degree m + 1, see the header comment */
-	a[0] = phi * (1.0 - alpha - gamma);
+	c = alpha * (1.0 - phi) + beta * phi;
+	dc[0] = 1.0 - phi;
+	dc[1] = phi;
+	dc[2] = 0.0;
+	dc[3] = beta - alpha;
 	for (i = 1; i <= m; i++)
-		a[i] = alpha * (1.0 - phi) + beta * phi;
-	a[1] += gamma - 1.0;
-	a[m] = alpha + beta * phi - phi;	/* m >= 2 here */
-	a[m + 1] = 1.0;
-	return schur_stable(a, sp->pb, m + 1);
+	{
+		a[i * 5] = c;
+		for (q = 0; q < nd; q++)
+			a[i * 5 + 1 + q] = dc[q];
+	}
+	a[5] += gamma - 1.0;
+	if (nd)
+		a[5 + 3] += 1.0;
+	a[0] = phi * (1.0 - alpha - gamma);
+	a[1] = -phi;
+	a[2] = 0.0;
+	a[3] = -phi;
+	a[4] = 1.0 - alpha - gamma;
+	a[m * 5] = alpha + beta * phi - phi;	/* m >= 2 here */
+	a[m * 5 + 1] = 1.0;
+	a[m * 5 + 2] = phi;
+	a[m * 5 + 3] = 0.0;
+	a[m * 5 + 4] = beta - 1.0;
+	a[(m + 1) * 5] = 1.0;
+	for (q = 0; q < 4; q++)
+		a[(m + 1) * 5 + 1 + q] = 0.0;
+	if (nophi)
+	{
+		/* phi and beta are constants here */
+		for (i = 0; i <= m + 1; i++)
+			a[i * 5 + 2] = a[i * 5 + 4] = 0.0;
+	}
+
+	/* Schur-Cohn step-down; the leading coefficient stays 1 */
+	for (d = m + 1; d > 0; d--)
+	{
+		double		k = a[0],
+					dk[4],
+					lead,
+					dlead[4],
+					om;
+
+		for (q = 0; q < nd; q++)
+			dk[q] = a[1 + q];
+		if (!(fabs(k) < 1.0))
+			return false;
+		om = 1.0 - k * k;
+		acc -= log(om);
+		for (q = 0; q < nd; q++)
+			dB[q] += 2.0 * k * dk[q] / om;
+		for (i = 0; i < d; i++)
+		{
+			double	   *ai1 = a + (i + 1) * 5,
+					   *ar = a + (d - 1 - i) * 5,
+					   *bi = b + i * 5;
+
+			bi[0] = ai1[0] - k * ar[0];
+			for (q = 0; q < nd; q++)
+				bi[1 + q] = ai1[1 + q] - dk[q] * ar[0] - k * ar[1 + q];
+		}
+		lead = b[(d - 1) * 5];
+		if (!(lead > 0))
+			return false;
+		for (q = 0; q < nd; q++)
+			dlead[q] = b[(d - 1) * 5 + 1 + q];
+		for (i = 0; i < d; i++)
+		{
+			double	   *bi = b + i * 5;
+
+			bi[0] /= lead;
+			for (q = 0; q < nd; q++)
+				bi[1 + q] = (bi[1 + q] - bi[0] * dlead[q]) / lead;
+		}
+		t = a;
+		a = b;
+		b = t;
+	}
+	*B = acc;
+	return true;
 }
 
 /* ------------------------------------------------------------------ */
@@ -536,10 +612,11 @@ ets_objective(const double *x, void *ctx)
 				slog,
 				sabs,
 				sse,
-				lik;
+				lik,
+				bar;
 
 	ets_decode(sp, x, &p);
-	if (!ets_admissible(sp, &p))
+	if (!ets_barrier(sp, &p, &bar, NULL))
 		return FC_OPTIM_PENALTY;
 	if (!ets_init_states(sp, x, &l, &b, sp->s))
 		return FC_OPTIM_PENALTY;
@@ -549,7 +626,7 @@ ets_objective(const double *x, void *ctx)
 	lik = ets_lik_from(sp, sse, slog);
 	if (!isfinite(lik))
 		return FC_OPTIM_PENALTY;
-	return lik;
+	return lik + sp->mu * bar;
 }
 
 /* ------------------------------------------------------------------ */
@@ -783,6 +860,390 @@ ets_data_free(EtsData *d)
 }
 
 /*
+ * Set up the objective for one form: parameter layout, bounds, scratch.
+ * Allocates sp->mem (free with ets_spec_free).
+ */
+static FcStatus
+ets_spec_init(EtsSpec *sp, const EtsData *d, FcEtsForm form,
+			  const FcEtsControl *ctl)
+{
+	int			m = form.season == 'N' ? 1 : d->m;
+	int			n = d->n;
+	int			np = 0,
+				j;
+
+	memset(sp, 0, sizeof(*sp));
+	sp->y = d->y;
+	sp->n = n;
+	sp->m = m;
+	sp->errmul = form.error == 'M';
+	sp->trend = form.trend == 'A';
+	sp->damped = sp->trend && form.damped;
+	sp->season = form.season == 'A' ? SEAS_A : (form.season == 'M' ? SEAS_M : SEAS_N);
+	sp->fa = ctl->fixed_alpha;
+	sp->fb = ctl->fixed_beta;
+	sp->fg = ctl->fixed_gamma;
+	sp->fp = ctl->fixed_phi;
+
+	/* fixed parameters: validate and lay out the optimiser vector */
+	sp->ia = sp->ib = sp->ig = sp->ip = sp->ibs = sp->is = -1;
+	sp->alo = ETS_LB;
+	sp->ahi = ETS_UB;
+	if (isnan(sp->fa))
+		sp->ia = np++;
+	else if (!(sp->fa >= 0.0 && sp->fa <= 1.0))
+		return FC_ERR_BAD_ARGUMENT;
+	if (sp->trend)
+	{
+		if (isnan(sp->fb))
+			sp->ib = np++;
+		else if (!(sp->fb >= 0.0 && sp->fb <= 1.0) ||
+				 (sp->ia < 0 && sp->fb > sp->fa))
+			return FC_ERR_BAD_ARGUMENT;
+		else if (sp->fb > sp->alo)
+			sp->alo = sp->fb;
+	}
+	if (sp->season != SEAS_N)
+	{
+		if (isnan(sp->fg))
+			sp->ig = np++;
+		else if (!(sp->fg >= 0.0 && sp->fg <= 1.0) ||
+				 (sp->ia < 0 && sp->fg > 1.0 - sp->fa))
+			return FC_ERR_BAD_ARGUMENT;
+		else if (1.0 - sp->fg < sp->ahi)
+			sp->ahi = 1.0 - sp->fg;
+	}
+	if (sp->damped)
+	{
+		if (isnan(sp->fp))
+			sp->ip = np++;
+		else if (!(sp->fp > 0.0 && sp->fp <= 1.0))
+			return FC_ERR_BAD_ARGUMENT;
+	}
+	if (sp->ia >= 0 && sp->alo > sp->ahi)
+		return FC_ERR_BAD_ARGUMENT;
+	sp->il = np++;
+	if (sp->trend)
+		sp->ibs = np++;
+	if (sp->season != SEAS_N)
+	{
+		sp->is = np;
+		np += m - 1;
+	}
+	sp->np = np;
+
+	sp->mem = (double *) fc_alloc(sizeof(double) *
+								  (size_t) (6 * np + 13 * m + 24 + 5 * (size_t) n));
+	sp->x = sp->mem;
+	sp->step = sp->x + np;
+	sp->lower = sp->step + np;
+	sp->upper = sp->lower + np;
+	sp->grad = sp->upper + np;
+	sp->s0 = sp->grad + np;
+	sp->s = sp->s0 + m;
+	sp->sb = sp->s + m;
+	sp->pa = sp->sb + m;
+	sp->pb = sp->pa + 5 * (m + 2);
+	sp->tr = sp->pb + 5 * (m + 2);
+	sp->mu = 0.01;
+
+	for (j = 0; j < np; j++)
+	{
+		sp->lower[j] = -HUGE_VAL;
+		sp->upper[j] = HUGE_VAL;
+	}
+	if (sp->ia >= 0)
+	{
+		sp->lower[sp->ia] = sp->alo;
+		sp->upper[sp->ia] = sp->ahi;
+		sp->step[sp->ia] = 0.1;
+	}
+	if (sp->ib >= 0)
+	{
+		sp->lower[sp->ib] = 0.0;
+		sp->upper[sp->ib] = 1.0;
+		sp->step[sp->ib] = 0.1;
+	}
+	if (sp->ig >= 0)
+	{
+		sp->lower[sp->ig] = 0.0;
+		sp->upper[sp->ig] = 1.0;
+		sp->step[sp->ig] = 0.1;
+	}
+	if (sp->ip >= 0)
+	{
+		sp->lower[sp->ip] = ETS_PHI_LB;
+		sp->upper[sp->ip] = ETS_PHI_UB;
+		sp->step[sp->ip] = 0.02;
+	}
+	return FC_OK;
+}
+
+static void
+ets_spec_free(EtsSpec *sp)
+{
+	if (sp->mem)
+		fc_free(sp->mem);
+	sp->mem = NULL;
+}
+
+/*
+ * Objective and its gradient (reverse mode through the recursions, O(n)).
+ * The forward pass stores lp_t, b_{t-1}, s_{t-m}, r_t, yhat_t.
+ */
+static double
+ets_objective_grad(const double *x, double *grad, void *ctx)
+{
+	EtsSpec    *sp = (EtsSpec *) ctx;
+	const double *y = sp->y;
+	int			n = sp->n,
+				m = sp->m,
+				t,
+				j;
+	bool		errmul = sp->errmul;
+	int			season = sp->season;
+	EtsPar		p;
+	double		l,
+				b,
+				sse = 0.0,
+				slog = 0.0,
+				prod = 1.0,
+				lik,
+				dS,
+				Lb = 0.0,
+				Bb = 0.0,
+				ab = 0.0,
+				bb = 0.0,
+				gb = 0.0,
+				pb = 0.0,
+				bar,
+				dbar[4];
+	double	   *s = sp->s,
+			   *Sb = sp->sb;
+	double	   *T_lp = sp->tr,
+			   *T_b = T_lp + n,
+			   *T_s = T_b + n,
+			   *T_r = T_s + n,
+			   *T_y = T_r + n;
+	double		alpha,
+				beta,
+				gamma,
+				phi;
+	int			blk = 0;
+
+	if (grad == NULL)
+		return ets_objective(x, ctx);
+	ets_decode(sp, x, &p);
+	if (!ets_barrier(sp, &p, &bar, dbar))
+		return FC_OPTIM_PENALTY;
+	if (!ets_init_states(sp, x, &l, &b, s))
+		return FC_OPTIM_PENALTY;
+	alpha = p.alpha;
+	beta = p.beta;
+	gamma = p.gamma;
+	phi = p.phi;
+
+	j = 0;
+	for (t = 0; t < n; t++)
+	{
+		double		lp = l + phi * b;
+		double		sv = season != SEAS_N ? s[j] : 0.0;
+		double		yhat = season == SEAS_M ? lp * sv : lp + sv;
+		double		r = y[t] - yhat;
+
+		if (errmul)
+		{
+			double		e;
+
+			if (!(fabs(yhat) >= ETS_YHAT_TOL))
+				return FC_OPTIM_PENALTY;
+			e = r / yhat;
+			sse += e * e;
+			prod *= fabs(yhat);
+			if (++blk == 8)
+			{
+				slog += log(prod);
+				prod = 1.0;
+				blk = 0;
+			}
+		}
+		else
+			sse += r * r;
+		T_lp[t] = lp;
+		T_b[t] = b;
+		T_s[t] = sv;
+		T_r[t] = r;
+		T_y[t] = yhat;
+		if (season == SEAS_M)
+		{
+			double		rs = r / sv;
+
+			l = lp + alpha * rs;
+			b = phi * b + beta * rs;
+			s[j] = sv + gamma * r / lp;
+		}
+		else
+		{
+			l = lp + alpha * r;
+			b = phi * b + beta * r;
+			if (season == SEAS_A)
+				s[j] = sv + gamma * r;
+		}
+		if (++j == m)
+			j = 0;
+	}
+	if (errmul)
+		slog += log(prod);
+	lik = ets_lik_from(sp, sse, slog);
+	if (!isfinite(lik))
+		return FC_OPTIM_PENALTY;
+
+	/* backward pass */
+	dS = sse > ETS_SSE_FLOOR ? n / sse : 0.0;
+	for (j = 0; j < m; j++)
+		Sb[j] = 0.0;
+	j = (n - 1) % m;
+	for (t = n - 1; t >= 0; t--)
+	{
+		double		lp = T_lp[t],
+					bo = T_b[t],
+					sv = T_s[t],
+					r = T_r[t],
+					yh = T_y[t];
+		double		Sn = season != SEAS_N ? Sb[j] : 0.0;
+		double		fr,
+					fy,
+					rb,
+					yb,
+					sb,
+					lpb;
+
+		if (errmul)
+		{
+			double		e = r / yh;
+
+			fr = dS * 2.0 * e / yh;
+			fy = -dS * 2.0 * e * e / yh + 2.0 / yh;
+		}
+		else
+		{
+			fr = dS * 2.0 * r;
+			fy = 0.0;
+		}
+		if (season == SEAS_M)
+		{
+			double		q = r / sv;
+			double		qb = Lb * alpha + Bb * beta;
+
+			ab += Lb * q;
+			bb += Bb * q;
+			gb += Sn * r / lp;
+			rb = qb / sv + Sn * gamma / lp + fr;
+			yb = -rb + fy;
+			sb = -qb * q / sv + Sn + yb * lp;
+			lpb = Lb - Sn * gamma * r / (lp * lp) + yb * sv;
+		}
+		else
+		{
+			ab += Lb * r;
+			bb += Bb * r;
+			gb += Sn * r;
+			rb = Lb * alpha + Bb * beta + Sn * gamma + fr;
+			yb = -rb + fy;
+			sb = Sn + yb;
+			lpb = Lb + yb;
+		}
+		pb += (lpb + Bb) * bo;
+		Bb = phi * (lpb + Bb);
+		Lb = lpb;
+		if (season != SEAS_N)
+			Sb[j] = sb;
+		j = (j == 0) ? m - 1 : j - 1;
+	}
+
+	/* barrier */
+	ab += sp->mu * dbar[0];
+	bb += sp->mu * dbar[1];
+	gb += sp->mu * dbar[2];
+	pb += sp->mu * dbar[3];
+	lik += sp->mu * bar;
+
+	/* chain rule to the optimiser's coordinates */
+	for (j = 0; j < sp->np; j++)
+		grad[j] = 0.0;
+	grad[sp->il] = Lb;
+	if (sp->trend)
+		grad[sp->ibs] = Bb;
+	if (season != SEAS_N)
+		for (j = 0; j < m - 1; j++)
+			grad[sp->is + j] = Sb[j] - Sb[m - 1];
+	if (sp->ia >= 0)
+	{
+		double		ga = ab;
+
+		if (sp->ib >= 0)
+			ga += bb * x[sp->ib];
+		if (sp->ig >= 0)
+			ga -= gb * x[sp->ig];
+		grad[sp->ia] = ga;
+	}
+	if (sp->ib >= 0)
+	{
+		double		lo = alpha < ETS_LB ? alpha : ETS_LB;
+
+		grad[sp->ib] = bb * (alpha - lo);
+	}
+	if (sp->ig >= 0)
+	{
+		double		hi = 1.0 - alpha < ETS_UB ? 1.0 - alpha : ETS_UB;
+		double		lo = hi < ETS_LB ? hi : ETS_LB;
+
+		grad[sp->ig] = gb * (hi - lo);
+	}
+	if (sp->ip >= 0)
+		grad[sp->ip] = pb;
+	return lik;
+}
+
+/* Run the optimiser from sp->x (result in sp->x). */
+static FcStatus
+ets_optimise(EtsSpec *sp, const FcEtsControl *ctl, FcNMResult *res)
+{
+	FcBfgsOptions bo;
+	FcNMResult	r2;
+	FcStatus	st;
+	int			budget = ctl->max_iter > 0 ? ctl->max_iter : 100 * sp->np + 400;
+	int			used = 0,
+				round;
+
+	fc_bfgs_options_init(&bo);
+	bo.ftol_abs = 1e-7;
+	bo.ftol_rel = 1e-10;
+	bo.gtol = 1e-5;
+	memset(res, 0, sizeof(*res));
+	res->fmin = FC_OPTIM_PENALTY;
+	for (round = 0; round < 4 && used < budget; round++)
+	{
+		double		fprev = res->fmin;
+
+		bo.max_eval = budget - used;
+		bo.max_iter = bo.max_eval;
+		st = fc_bfgs(ets_objective_grad, sp, sp->np, sp->x, sp->step,
+					 sp->lower, sp->upper, &bo, &r2);
+		used += r2.nevals;
+		if (st != FC_OK)
+			return round == 0 ? st : FC_OK;
+		res->fmin = r2.fmin;
+		res->nevals = used;
+		res->restarts += r2.restarts;
+		res->converged = r2.converged;
+		if (round > 0 && fprev - r2.fmin < 1e-4)
+			break;
+	}
+	return FC_OK;
+}
+
+/*
  * Fit one form on prepared data.  `warm` (may be NULL) gives a starting
  * point in natural scaled units (its s0 with m entries if seasonal).
  * On success *out is filled (out->season allocated).
@@ -792,122 +1253,26 @@ ets_fit_scaled(const EtsData *d, FcEtsForm form, const FcEtsControl *ctl,
 			   const EtsStart *warm, FcEtsModel *out, EtsStart *best_out)
 {
 	EtsSpec		sp;
-	int			m = form.season == 'N' ? 1 : d->m;
-	int			n = d->n;
-	int			np = 0,
+	int			m,
+				n = d->n,
+				np,
 				j;
-	double	   *mem,
-			   *x,
+	double	   *x,
 			   *step,
-			   *lower,
-			   *upper,
 			   *s0;
 	double		l0,
 				b0;
 	EtsPar		p;
-	FcNMOptions opt;
 	FcNMResult	res;
 	FcStatus	st;
 
-	memset(&sp, 0, sizeof(sp));
-	sp.y = d->y;
-	sp.n = n;
-	sp.m = m;
-	sp.errmul = form.error == 'M';
-	sp.trend = form.trend == 'A';
-	sp.damped = sp.trend && form.damped;
-	sp.season = form.season == 'A' ? SEAS_A : (form.season == 'M' ? SEAS_M : SEAS_N);
-	sp.fa = ctl->fixed_alpha;
-	sp.fb = ctl->fixed_beta;
-	sp.fg = ctl->fixed_gamma;
-	sp.fp = ctl->fixed_phi;
-
-	/* fixed parameters: validate and lay out the optimiser vector */
-	sp.ia = sp.ib = sp.ig = sp.ip = sp.ibs = sp.is = -1;
-	sp.alo = ETS_LB;
-	sp.ahi = ETS_UB;
-	if (isnan(sp.fa))
-		sp.ia = np++;
-	else if (!(sp.fa >= 0.0 && sp.fa <= 1.0))
-		return FC_ERR_BAD_ARGUMENT;
-	if (sp.trend)
-	{
-		if (isnan(sp.fb))
-			sp.ib = np++;
-		else if (!(sp.fb >= 0.0 && sp.fb <= 1.0) ||
-				 (sp.ia < 0 && sp.fb > sp.fa))
-			return FC_ERR_BAD_ARGUMENT;
-		else if (sp.fb > sp.alo)
-			sp.alo = sp.fb;
-	}
-	if (sp.season != SEAS_N)
-	{
-		if (isnan(sp.fg))
-			sp.ig = np++;
-		else if (!(sp.fg >= 0.0 && sp.fg <= 1.0) ||
-				 (sp.ia < 0 && sp.fg > 1.0 - sp.fa))
-			return FC_ERR_BAD_ARGUMENT;
-		else if (1.0 - sp.fg < sp.ahi)
-			sp.ahi = 1.0 - sp.fg;
-	}
-	if (sp.damped)
-	{
-		if (isnan(sp.fp))
-			sp.ip = np++;
-		else if (!(sp.fp > 0.0 && sp.fp <= 1.0))
-			return FC_ERR_BAD_ARGUMENT;
-	}
-	if (sp.ia >= 0 && sp.alo > sp.ahi)
-		return FC_ERR_BAD_ARGUMENT;
-	sp.il = np++;
-	if (sp.trend)
-		sp.ibs = np++;
-	if (sp.season != SEAS_N)
-	{
-		sp.is = np;
-		np += m - 1;
-	}
-	sp.np = np;
-
-	mem = (double *) fc_alloc(sizeof(double) * (size_t) (5 * np + 4 * m + 8));
-	x = mem;
-	step = x + np;
-	lower = step + np;
-	upper = lower + np;
-	s0 = upper + np;
-	sp.s = s0 + m;
-	sp.pa = sp.s + m;
-	sp.pb = sp.pa + m + 2;
-
-	for (j = 0; j < np; j++)
-	{
-		lower[j] = -HUGE_VAL;
-		upper[j] = HUGE_VAL;
-	}
-	if (sp.ia >= 0)
-	{
-		lower[sp.ia] = sp.alo;
-		upper[sp.ia] = sp.ahi;
-		step[sp.ia] = 0.1;
-	}
-	if (sp.ib >= 0)
-	{
-		lower[sp.ib] = 0.0;
-		upper[sp.ib] = 1.0;
-		step[sp.ib] = 0.1;
-	}
-	if (sp.ig >= 0)
-	{
-		lower[sp.ig] = 0.0;
-		upper[sp.ig] = 1.0;
-		step[sp.ig] = 0.1;
-	}
-	if (sp.ip >= 0)
-	{
-		lower[sp.ip] = ETS_PHI_LB;
-		upper[sp.ip] = ETS_PHI_UB;
-		step[sp.ip] = 0.02;
-	}
+	if ((st = ets_spec_init(&sp, d, form, ctl)) != FC_OK)
+		return st;
+	m = sp.m;
+	np = sp.np;
+	x = sp.x;
+	step = sp.step;
+	s0 = sp.s0;
 
 	/* starting point */
 	if (warm)
@@ -972,17 +1337,70 @@ ets_fit_scaled(const EtsData *d, FcEtsForm form, const FcEtsControl *ctl,
 		x[sp.ia] = besta;
 	}
 
-	fc_nm_options_init(&opt, np);
-	opt.max_eval = ctl->max_iter > 0 ? ctl->max_iter : 300 * np + 500;
-	opt.ftol_abs = 1e-6;
-	opt.ftol_rel = 1e-9;
-	opt.xtol_rel = 1e-2;
-	opt.max_restarts = 3;
-	opt.restart_shrink = 0.5;
-	st = fc_nelder_mead(ets_objective, &sp, np, x, step, lower, upper, &opt, &res);
+	st = ets_optimise(&sp, ctl, &res);
+#ifdef ETS_DEBUG
+	{
+		double		f0 = ets_objective_grad(x, sp.grad, &sp),
+					maxe = 0;
+		int			i;
+
+		for (i = 0; i < np; i++)
+		{
+			double		xi = x[i],
+						hstep = 1e-6 * (fabs(xi) > 1 ? fabs(xi) : 1),
+						fp,
+						fm,
+						num;
+
+			x[i] = xi + hstep;
+			fp = ets_objective(x, &sp);
+			x[i] = xi - hstep;
+			fm = ets_objective(x, &sp);
+			x[i] = xi;
+			num = (fp - fm) / (2 * hstep);
+			if (fp < 1e99 && fm < 1e99 && fabs(num - sp.grad[i]) > maxe)
+			{
+				maxe = fabs(num - sp.grad[i]);
+				if (maxe > 1e-3 * (1 + fabs(num)))
+					fprintf(stderr, "  grad[%d] analytic %g numeric %g (x=%g)\n", i, sp.grad[i], num, xi);
+			}
+		}
+		(void) f0;
+		{
+			EtsPar		pp;
+			double		B0,
+						dB[4],
+						Bp,
+						Bm;
+			double	   *pv[4];
+			int			q;
+
+			ets_decode(&sp, x, &pp);
+			pv[0] = &pp.alpha;
+			pv[1] = &pp.beta;
+			pv[2] = &pp.gamma;
+			pv[3] = &pp.phi;
+			if (ets_barrier(&sp, &pp, &B0, dB))
+				for (q = 0; q < 4; q++)
+				{
+					double		v = *pv[q];
+
+					*pv[q] = v + 1e-7;
+					ets_barrier(&sp, &pp, &Bp, NULL);
+					*pv[q] = v - 1e-7;
+					ets_barrier(&sp, &pp, &Bm, NULL);
+					*pv[q] = v;
+					fprintf(stderr, "  B=%g dB[%d] %g num %g\n", B0, q, dB[q], (Bp - Bm) / 2e-7);
+				}
+		}
+	}
+	fprintf(stderr, "form %c%c%s%c np=%d evals=%d iters=%d conv=%d f=%.4f\n",
+			form.error, form.trend, sp.damped ? "d" : "", form.season, np,
+			res.nevals, res.restarts, (int) res.converged, res.fmin);
+#endif
 	if (st != FC_OK)
 	{
-		fc_free(mem);
+		ets_spec_free(&sp);
 		return FC_ERR_NUMERICAL;
 	}
 
@@ -1000,7 +1418,7 @@ ets_fit_scaled(const EtsData *d, FcEtsForm form, const FcEtsControl *ctl,
 		ets_decode(&sp, x, &p);
 		if (!ets_init_states(&sp, x, &l, &b, sp.s))
 		{
-			fc_free(mem);
+			ets_spec_free(&sp);
 			return FC_ERR_NUMERICAL;
 		}
 		if (best_out)
@@ -1016,13 +1434,13 @@ ets_fit_scaled(const EtsData *d, FcEtsForm form, const FcEtsControl *ctl,
 		sse = ets_filter(&sp, &p, &l, &b, sp.s, &slog, &sabs, d->work);
 		if (!(sse >= 0.0))
 		{
-			fc_free(mem);
+			ets_spec_free(&sp);
 			return FC_ERR_NUMERICAL;
 		}
 		lik = ets_lik_from(&sp, sse, slog) + 2.0 * n * log(sc);
 		if (!isfinite(lik))
 		{
-			fc_free(mem);
+			ets_spec_free(&sp);
 			return FC_ERR_NUMERICAL;
 		}
 		out->form = form;
@@ -1042,8 +1460,6 @@ ets_fit_scaled(const EtsData *d, FcEtsForm form, const FcEtsControl *ctl,
 
 			out->season[j] = sp.season == SEAS_A ? v * sc : v;
 		}
-		if (sp.season == SEAS_N)
-			out->season[0] = 0.0;
 		out->nparam = np;
 		out->sigma2 = n > np ? sse / (n - np) : NAN;
 		if (!sp.errmul)
@@ -1054,7 +1470,7 @@ ets_fit_scaled(const EtsData *d, FcEtsForm form, const FcEtsControl *ctl,
 		out->bic = lik + log((double) n) * k;
 		out->aicc = n - k - 1 > 0 ? out->aic + 2.0 * k * (k + 1) / (double) (n - k - 1) : HUGE_VAL;
 	}
-	fc_free(mem);
+	ets_spec_free(&sp);
 	return FC_OK;
 }
 

@@ -18,6 +18,13 @@
 #include <string.h>
 
 #include "optim.h"
+#ifdef OPTIM_DEBUG
+#include <stdio.h>
+#endif
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
 
 void
 fc_nm_options_init(FcNMOptions *opt, int dim)
@@ -449,4 +456,298 @@ fc_nelder_mead(FcObjective fn, void *ctx, int dim, double *x,
 	res->restarts = restarts;
 	res->converged = conv;
 	return fbest < FC_OPTIM_PENALTY ? FC_OK : FC_ERR_NUMERICAL;
+}
+
+/* ------------------------------------------------------------------ */
+/* BFGS */
+
+void
+fc_bfgs_options_init(FcBfgsOptions *opt)
+{
+	opt->max_iter = 200;
+	opt->max_eval = 1000;
+	opt->ftol_abs = 1e-8;
+	opt->ftol_rel = 1e-10;
+	opt->gtol = 1e-6;
+}
+
+typedef struct BfgsState
+{
+	NMState		nm;				/* bounds and transform */
+	FcObjectiveGrad fg;
+	double	   *gx;				/* gradient in user space */
+} BfgsState;
+
+/* f and gradient in search space u */
+static double
+bfgs_eval(BfgsState *bs, const double *u, double *gu)
+{
+	NMState    *st = &bs->nm;
+	double		f;
+	int			i;
+
+	nm_to_x(st, u, st->xbuf);
+	f = bs->fg(st->xbuf, gu ? bs->gx : NULL, st->ctx);
+	st->nevals++;
+	if (isnan(f) || f >= FC_OPTIM_PENALTY)
+		return FC_OPTIM_PENALTY;
+	if (gu)
+	{
+		for (i = 0; i < st->dim; i++)
+		{
+			double		d;
+
+			switch (st->kind[i])
+			{
+				case BND_BOTH:
+					d = 0.5 * (st->upper[i] - st->lower[i]) * cos(u[i]);
+					break;
+				case BND_LOW:
+					d = 2.0 * u[i];
+					break;
+				case BND_HIGH:
+					d = -2.0 * u[i];
+					break;
+				default:
+					d = 1.0;
+			}
+			gu[i] = bs->gx[i] * d;
+			if (!isfinite(gu[i]))
+				return FC_OPTIM_PENALTY;
+		}
+	}
+	return f;
+}
+
+FcStatus
+fc_bfgs(FcObjectiveGrad fn, void *ctx, int dim, double *x,
+		const double *step, const double *lower, const double *upper,
+		const FcBfgsOptions *opt, FcNMResult *res)
+{
+	BfgsState	bs;
+	NMState    *st = &bs.nm;
+	double	   *mem,
+			   *H,
+			   *u,
+			   *g,
+			   *un,
+			   *gn,
+			   *dir,
+			   *sv,
+			   *yv,
+			   *hy,
+			   *us;
+	double		f;
+	int			i,
+				j,
+				iter,
+				small = 0;
+	bool		conv = false;
+
+	memset(res, 0, sizeof(*res));
+	if (dim < 1 || fn == NULL || x == NULL || step == NULL || opt == NULL)
+		return FC_ERR_BAD_ARGUMENT;
+
+	st->fn = NULL;
+	st->ctx = ctx;
+	st->dim = dim;
+	st->lower = lower;
+	st->upper = upper;
+	st->nevals = 0;
+	bs.fg = fn;
+
+	mem = (double *) fc_alloc(sizeof(double) * ((size_t) dim * dim + 11 * (size_t) dim));
+	H = mem;
+	u = H + (size_t) dim * dim;
+	g = u + dim;
+	un = g + dim;
+	gn = un + dim;
+	dir = gn + dim;
+	sv = dir + dim;
+	yv = sv + dim;
+	hy = yv + dim;
+	us = hy + dim;
+	st->xbuf = us + dim;
+	bs.gx = st->xbuf + dim;
+	st->kind = (int *) fc_alloc(sizeof(int) * dim);
+
+	for (i = 0; i < dim; i++)
+	{
+		bool		hl = lower && isfinite(lower[i]);
+		bool		hh = upper && isfinite(upper[i]);
+		double		xi = x[i];
+
+		st->kind[i] = hl && hh ? BND_BOTH : (hl ? BND_LOW : (hh ? BND_HIGH : BND_NONE));
+		if (hl && xi < lower[i])
+			xi = lower[i];
+		if (hh && xi > upper[i])
+			xi = upper[i];
+		u[i] = nm_to_u1(st, i, xi);
+		us[i] = fabs(nm_ustep(st, i, xi, step[i]));
+		/* the transform is flat at the bounds: start slightly inside */
+		if (st->kind[i] == BND_BOTH)
+		{
+			double		lim = 0.5 * M_PI - 0.02;
+
+			if (u[i] > lim)
+				u[i] = lim;
+			if (u[i] < -lim)
+				u[i] = -lim;
+		}
+		else if (st->kind[i] != BND_NONE && fabs(u[i]) < 1e-4)
+			u[i] = 1e-4;
+		if (!(us[i] > 0))
+			us[i] = 1e-3;
+	}
+
+	f = bfgs_eval(&bs, u, g);
+	if (f >= FC_OPTIM_PENALTY)
+	{
+		fc_free(st->kind);
+		fc_free(mem);
+		res->fmin = f;
+		res->nevals = st->nevals;
+		return FC_ERR_NUMERICAL;
+	}
+	/* H0 = diag(us^2) */
+	for (i = 0; i < dim * dim; i++)
+		H[i] = 0.0;
+	for (i = 0; i < dim; i++)
+		H[i * dim + i] = us[i] * us[i];
+
+	for (iter = 0; iter < opt->max_iter && st->nevals < opt->max_eval; iter++)
+	{
+		double		slope = 0.0,
+					t = 1.0,
+					fn_ = FC_OPTIM_PENALTY,
+					maxr = 0.0,
+					ys = 0.0,
+					yhy = 0.0;
+		bool		accepted = false;
+
+		fc_check_interrupts();
+		/* direction */
+		for (i = 0; i < dim; i++)
+		{
+			double		acc = 0.0;
+
+			for (j = 0; j < dim; j++)
+				acc -= H[i * dim + j] * g[j];
+			dir[i] = acc;
+			slope += acc * g[i];
+		}
+		if (!(slope < 0.0))
+		{
+			/* not a descent direction: reset to the scaled gradient */
+			for (i = 0; i < dim * dim; i++)
+				H[i] = 0.0;
+			slope = 0.0;
+			for (i = 0; i < dim; i++)
+			{
+				H[i * dim + i] = us[i] * us[i];
+				dir[i] = -us[i] * us[i] * g[i];
+				slope += dir[i] * g[i];
+			}
+			if (!(slope < 0.0))
+			{
+				conv = true;
+				break;
+			}
+		}
+		/* keep steps within ~ a few scale units per coordinate */
+		for (i = 0; i < dim; i++)
+			if (fabs(dir[i]) / us[i] > maxr)
+				maxr = fabs(dir[i]) / us[i];
+		if (maxr > 10.0)
+			t = 10.0 / maxr;
+
+		/* Armijo backtracking */
+		while (st->nevals < opt->max_eval)
+		{
+			for (i = 0; i < dim; i++)
+				un[i] = u[i] + t * dir[i];
+			fn_ = bfgs_eval(&bs, un, gn);
+#ifdef OPTIM_DEBUG
+			fprintf(stderr, "   it %d t %g f %.6f fn %.6f slope %g\n", iter, t, f, fn_, slope);
+#endif
+			if (fn_ < FC_OPTIM_PENALTY && fn_ <= f + 1e-4 * t * slope)
+			{
+				accepted = true;
+				break;
+			}
+			t *= (fn_ >= FC_OPTIM_PENALTY) ? 0.2 : 0.5;
+			if (t * maxr < 1e-10 && t < 1e-10)
+				break;
+		}
+		if (!accepted)
+		{
+			conv = true;		/* no progress possible along the direction */
+			break;
+		}
+
+		/* BFGS update of H with s = un - u, y = gn - g */
+		for (i = 0; i < dim; i++)
+		{
+			sv[i] = un[i] - u[i];
+			yv[i] = gn[i] - g[i];
+			ys += sv[i] * yv[i];
+		}
+		for (i = 0; i < dim; i++)
+		{
+			double		acc = 0.0;
+
+			for (j = 0; j < dim; j++)
+				acc += H[i * dim + j] * yv[j];
+			hy[i] = acc;
+			yhy += yv[i] * acc;
+		}
+		/* curvature condition (skip the update when it fails) */
+		if (ys > 1e-300)
+		{
+			double		rho = 1.0 / ys;
+			double		coef = (1.0 + yhy * rho) * rho;
+
+			for (i = 0; i < dim; i++)
+				for (j = 0; j < dim; j++)
+					H[i * dim + j] += coef * sv[i] * sv[j] -
+						rho * (hy[i] * sv[j] + sv[i] * hy[j]);
+		}
+
+		/* convergence */
+		{
+			double		df = f - fn_;
+			double		gmax = 0.0;
+
+			memcpy(u, un, dim * sizeof(double));
+			memcpy(g, gn, dim * sizeof(double));
+			f = fn_;
+			for (i = 0; i < dim; i++)
+				if (fabs(g[i] * us[i]) > gmax)
+					gmax = fabs(g[i] * us[i]);
+			if (gmax <= opt->gtol)
+			{
+				conv = true;
+				break;
+			}
+			if (df <= opt->ftol_abs + opt->ftol_rel * fabs(f))
+			{
+				if (++small >= 2)
+				{
+					conv = true;
+					break;
+				}
+			}
+			else
+				small = 0;
+		}
+	}
+
+	nm_to_x(st, u, x);
+	fc_free(st->kind);
+	fc_free(mem);
+	res->fmin = f;
+	res->nevals = st->nevals;
+	res->restarts = iter;		/* for BFGS: iterations */
+	res->converged = conv;
+	return FC_OK;
 }

@@ -57,4 +57,33 @@ extern FcStatus fc_nelder_mead(FcObjective fn, void *ctx, int dim, double *x,
 							   const double *upper, const FcNMOptions *opt,
 							   FcNMResult *res);
 
+/*
+ * Objective with gradient: returns f(x) and, when grad is not NULL, stores
+ * the gradient.  Infeasible points return >= FC_OPTIM_PENALTY (grad unused).
+ */
+typedef double (*FcObjectiveGrad) (const double *x, double *grad, void *ctx);
+
+typedef struct FcBfgsOptions
+{
+	int			max_iter;		/* quasi-Newton iterations */
+	int			max_eval;		/* objective+gradient evaluations */
+	double		ftol_abs;		/* stop when two successive iterations each */
+	double		ftol_rel;		/*	 improve f by <= ftol_abs + ftol_rel |f| */
+	double		gtol;			/* ... or max_i |g_i step_i| <= gtol */
+} FcBfgsOptions;
+
+extern void fc_bfgs_options_init(FcBfgsOptions *opt);
+
+/*
+ * Quasi-Newton (BFGS, inverse-Hessian form, Armijo backtracking) over the
+ * box [lower, upper] with the same change of variables as fc_nelder_mead;
+ * step[i] gives the scale of coordinate i (used for the initial inverse
+ * Hessian and the gradient test).  Same return conventions as
+ * fc_nelder_mead; res->nevals counts evaluations.
+ */
+extern FcStatus fc_bfgs(FcObjectiveGrad fn, void *ctx, int dim, double *x,
+						const double *step, const double *lower,
+						const double *upper, const FcBfgsOptions *opt,
+						FcNMResult *res);
+
 #endif							/* FC_OPTIM_H */
