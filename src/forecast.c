@@ -23,6 +23,49 @@
 
 PG_FUNCTION_INFO_V1(fc_forecast);
 PG_FUNCTION_INFO_V1(fc_model_info);
+PG_FUNCTION_INFO_V1(fc_residuals);
+
+/*
+ * The type of the t column: timestamptz, or that of the typed NULL passed
+ * as argument `argno` (which must suit the model's time axis).
+ */
+static Oid
+time_column_type(FunctionCallInfo fcinfo, int argno, const FcModel *model)
+{
+	Oid			target;
+
+	if (PG_NARGS() <= argno)
+		return TIMESTAMPTZOID;
+	target = get_fn_expr_argtype(fcinfo->flinfo, argno);
+	if (!(target == fc_time_kind_type(model->time_kind) ||
+		  (target == TIMESTAMPTZOID && model->time_kind == FC_TIME_DATE)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("cannot return time values of type %s for a model fitted on %s time",
+						format_type_be(target),
+						format_type_be(fc_time_kind_type(model->time_kind))),
+				 errhint("Pass NULL::%s as the time type argument.",
+						 format_type_be(fc_time_kind_type(model->time_kind)))));
+	return target;
+}
+
+/* t of grid position k as a Datum of type target; false = NULL. */
+static bool
+time_column_value(const FcModel *model, const FcTimeAxis *axis, int64 k,
+				  Oid target, Datum *value)
+{
+	int64		tv;
+
+	if (model->time_kind == FC_TIME_INT8 && target != INT8OID)
+		return false;			/* no calendar: NULL in the timestamptz form */
+	if (fc_time_at(axis, k, &tv) != FC_OK ||
+		!fc_time_to_datum(model->time_kind, axis, tv, target, value))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("time step " INT64_FORMAT " is beyond the range of the time type", k + 1),
+				 errhint("Use a shorter horizon.")));
+	return true;
+}
 
 static void
 check_forecast_args(int horizon, double level)
@@ -72,19 +115,7 @@ fc_forecast(PG_FUNCTION_ARGS)
 	horizon = PG_GETARG_INT32(1);
 	level = PG_GETARG_FLOAT8(2);
 	check_forecast_args(horizon, level);
-	if (PG_NARGS() > 3)
-	{
-		target = get_fn_expr_argtype(fcinfo->flinfo, 3);
-		if (!(target == fc_time_kind_type(model->time_kind) ||
-			  (target == TIMESTAMPTZOID && model->time_kind == FC_TIME_DATE)))
-			ereport(ERROR,
-					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("cannot return time values of type %s for a model fitted on %s time",
-							format_type_be(target),
-							format_type_be(fc_time_kind_type(model->time_kind))),
-					 errhint("Pass NULL::%s as the fourth argument.",
-							 format_type_be(fc_time_kind_type(model->time_kind)))));
-	}
+	target = time_column_type(fcinfo, 3, model);
 
 	mean = palloc(sizeof(double) * horizon);
 	lo = palloc(sizeof(double) * horizon);
@@ -97,26 +128,48 @@ fc_forecast(PG_FUNCTION_ARGS)
 	{
 		Datum		values[5];
 		bool		nulls[5] = {false, false, false, false, false};
-		int64		tv;
 
 		values[0] = Int32GetDatum(k + 1);
-		if (fc_time_at(&axis, (int64) model->n + k, &tv) != FC_OK ||
-			(model->time_kind == FC_TIME_INT8 && target != INT8OID) ||
-			!fc_time_to_datum(model->time_kind, &axis, tv, target, &values[1]))
-		{
-			if (model->time_kind != FC_TIME_INT8 || target == INT8OID)
-				ereport(ERROR,
-						(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-						 errmsg("forecast step %d is beyond the range of the time type", k + 1),
-						 errhint("Use a shorter horizon.")));
-			nulls[1] = true;
-		}
+		nulls[1] = !time_column_value(model, &axis, (int64) model->n + k, target, &values[1]);
 		values[2] = Float8GetDatum(mean[k]);
 		values[3] = Float8GetDatum(lo[k]);
 		values[4] = Float8GetDatum(hi[k]);
 		nulls[2] = !isfinite(mean[k]);
 		nulls[3] = !isfinite(lo[k]);
 		nulls[4] = !isfinite(hi[k]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/*
+ * residuals(m [, t_type anyelement]): one-step in-sample residuals, one row
+ * per grid point (resid NULL where the method has none).
+ */
+Datum
+fc_residuals(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	FcModel    *model;
+	FcTimeAxis	axis;
+	Oid			target;
+	int			k;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;		/* the typed form is not STRICT */
+	model = PG_GETARG_FCMODEL_P(0);
+	target = time_column_type(fcinfo, 1, model);
+	fc_model_axis(model, &axis);
+	for (k = 0; k < model->nresid; k++)
+	{
+		Datum		values[2];
+		bool		nulls[2] = {false, false};
+		double		r = FC_MODEL_RESID(model)[k];
+
+		nulls[0] = !time_column_value(model, &axis, k, target, &values[0]);
+		values[1] = Float8GetDatum(r);
+		nulls[1] = isnan(r);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;

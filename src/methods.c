@@ -65,6 +65,19 @@ fit_simple(const double *y, int n, int m, FcMethod method)
 	return model_from_simple(&s, method);
 }
 
+/*
+ * Residuals of an ETS model.  Filled in by the ETS kernel's fitted values
+ * once it exposes them; NaN (undefined) until then.
+ */
+static void
+fc_ets_model_residuals(const FcModel *model, const double *y, int n, double *resid)
+{
+	(void) model;
+	(void) y;
+	(void) n;
+	(void) resid;
+}
+
 static FcModel *
 model_from_ets(const FcEtsModel *e, FcMethod method)
 {
@@ -279,9 +292,47 @@ fit_ets_family(const double *y, int n, int m, FcMethod requested, const FcOption
 	return model;
 }
 
+/*
+ * One-step in-sample residuals y_t - yhat_t of the fitted model (NaN where
+ * the method has no one-step forecast, such as the first observation of
+ * naive).
+ */
+static void
+compute_residuals(const FcModel *model, const double *y, int n, double *resid)
+{
+	int			t;
+
+	for (t = 0; t < n; t++)
+		resid[t] = NAN;
+	switch (model->method)
+	{
+		case FC_METHOD_NAIVE:
+			for (t = 1; t < n; t++)
+				resid[t] = y[t] - y[t - 1];
+			break;
+		case FC_METHOD_SNAIVE:
+			for (t = model->period; t < n; t++)
+				resid[t] = y[t] - y[t - model->period];
+			break;
+		case FC_METHOD_MEAN:
+			for (t = 0; t < n; t++)
+				resid[t] = y[t] - model->params[FC_P_MEAN];
+			break;
+		case FC_METHOD_DRIFT:
+			for (t = 1; t < n; t++)
+				resid[t] = y[t] - y[t - 1] - model->params[FC_P_SLOPE];
+			break;
+		default:
+			fc_ets_model_residuals(model, y, n, resid);
+			break;
+	}
+}
+
 FcModel *
 fc_fit_series(const double *y, int n, int m, FcMethod requested, const FcOptions *opts)
 {
+	double	   *resid;
+
 	FcModel    *model;
 
 	switch (requested)
@@ -321,6 +372,11 @@ fc_fit_series(const double *y, int n, int m, FcMethod requested, const FcOptions
 			break;
 	}
 	model->requested = requested;
+	model->n = n;
+	resid = palloc(sizeof(double) * n);
+	compute_residuals(model, y, n, resid);
+	model = fc_model_add_residuals(model, resid, n);
+	pfree(resid);
 	return model;
 }
 

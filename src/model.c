@@ -50,16 +50,30 @@ static const char *const param_names[FC_NPARAMS] = {
 FcModel *
 fc_model_alloc(int nstates)
 {
-	FcModel    *m = palloc0(FC_MODEL_SIZE(nstates));
+	FcModel    *m = palloc0(FC_MODEL_SIZE(nstates, 0));
 	int			i;
 
-	SET_VARSIZE(m, FC_MODEL_SIZE(nstates));
+	SET_VARSIZE(m, FC_MODEL_SIZE(nstates, 0));
 	m->version = FC_MODEL_VERSION;
 	m->nstates = nstates;
 	m->period = 1;
 	for (i = 0; i < FC_NPARAMS; i++)
 		m->params[i] = NAN;
 	return m;
+}
+
+/* A copy of m with n residuals appended (m is freed). */
+FcModel *
+fc_model_add_residuals(FcModel *m, const double *resid, int n)
+{
+	FcModel    *r = palloc(FC_MODEL_SIZE(m->nstates, n));
+
+	memcpy(r, m, FC_MODEL_SIZE(m->nstates, 0));
+	SET_VARSIZE(r, FC_MODEL_SIZE(m->nstates, n));
+	r->nresid = n;
+	memcpy(FC_MODEL_RESID(r), resid, sizeof(double) * n);
+	pfree(m);
+	return r;
 }
 
 FcModel *
@@ -74,7 +88,8 @@ fc_model_detoast(Datum d)
 				 errdetail("This forecastin reads model version %d.", FC_MODEL_VERSION),
 				 errhint("Refit the model, or update the forecastin extension.")));
 	if (VARSIZE(m) < offsetof(FcModel, states) ||
-		VARSIZE(m) != FC_MODEL_SIZE(m->nstates))
+		m->nstates < 0 || m->nresid < 0 ||
+		VARSIZE(m) != FC_MODEL_SIZE(m->nstates, m->nresid))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("corrupt forecastin.model value")));
@@ -175,6 +190,11 @@ model_check_code(const FcModel *m, int code)
 	for (i = 0; i < m->nstates; i++)
 		if (!isfinite(m->states[i]))
 			forged(code, "non-finite state");
+	if (m->nresid != 0 && m->nresid != m->n)
+		forged(code, "wrong number of residuals");
+	for (i = 0; i < m->nresid; i++)
+		if (isinf(FC_MODEL_RESID(m)[i]))
+			forged(code, "infinite residual");
 	for (i = 0; i < FC_NPARAMS; i++)
 		if (isinf(m->params[i]))
 			forged(code, "infinite parameter");
@@ -325,6 +345,13 @@ fc_model_out(PG_FUNCTION_ARGS)
 			appendStringInfoString(&buf, ", ");
 		append_double(&buf, m->states[i]);
 	}
+	appendStringInfoString(&buf, "], \"residuals\": [");
+	for (i = 0; i < m->nresid; i++)
+	{
+		if (i)
+			appendStringInfoString(&buf, ", ");
+		append_double(&buf, FC_MODEL_RESID(m)[i]);
+	}
 	appendStringInfoString(&buf, "]}");
 	PG_RETURN_CSTRING(buf.data);
 }
@@ -408,14 +435,16 @@ key_method(Jsonb *jb, const char *key)
 }
 
 static int
-count_array(Jsonb *jb, const char *key, JsonbValue **elems, int max)
+count_array(Jsonb *jb, const char *key, JsonbValue **elems, int max, bool required)
 {
-	JsonbValue *v = get_key(jb, key, true);
+	JsonbValue *v = get_key(jb, key, required);
 	JsonbIterator *it;
 	JsonbValue	e;
 	JsonbIteratorToken tok;
 	int			n = 0;
 
+	if (v == NULL)
+		return 0;
 	if (v->type != jbvBinary)
 		bad_text(psprintf("\"%s\" is not an array", key));
 	it = JsonbIteratorInit(v->val.binary.data);
@@ -443,6 +472,8 @@ fc_model_in(PG_FUNCTION_ARGS)
 	char	   *str = PG_GETARG_CSTRING(0);
 	Jsonb	   *jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(str)));
 	JsonbValue **states;
+	JsonbValue **resid;
+	int			nresid;
 	JsonbValue *params;
 	JsonbValue *ets;
 	FcModel    *m;
@@ -455,7 +486,9 @@ fc_model_in(PG_FUNCTION_ARGS)
 		bad_text("unsupported version");
 
 	states = palloc(sizeof(JsonbValue *) * 100003);
-	nstates = count_array(jb, "states", states, 100002);
+	nstates = count_array(jb, "states", states, 100002, true);
+	resid = palloc(sizeof(JsonbValue *) * 10000001);
+	nresid = count_array(jb, "residuals", resid, 10000000, false);
 	m = fc_model_alloc(nstates);
 	m->method = key_method(jb, "method");
 	m->requested = key_method(jb, "requested");
@@ -515,6 +548,18 @@ fc_model_in(PG_FUNCTION_ARGS)
 			bad_text("\"states\" holds a non-number");
 		m->states[i] = value_double(states[i], "states");
 	}
+	if (nresid > 0)
+	{
+		double	   *r = palloc(sizeof(double) * nresid);
+
+		for (i = 0; i < nresid; i++)
+		{
+			if (resid[i]->type != jbvNumeric && resid[i]->type != jbvNull)
+				bad_text("\"residuals\" holds a non-number");
+			r[i] = value_double(resid[i], "residuals");
+		}
+		m = fc_model_add_residuals(m, r, nresid);
+	}
 	model_check_code(m, ERRCODE_INVALID_TEXT_REPRESENTATION);
 	PG_RETURN_POINTER(m);
 }
@@ -556,6 +601,9 @@ fc_model_send(PG_FUNCTION_ARGS)
 		pq_sendfloat8(&buf, m->params[i]);
 	for (i = 0; i < m->nstates; i++)
 		pq_sendfloat8(&buf, m->states[i]);
+	pq_sendint32(&buf, m->nresid);
+	for (i = 0; i < m->nresid; i++)
+		pq_sendfloat8(&buf, FC_MODEL_RESID(m)[i]);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -590,7 +638,7 @@ fc_model_recv(PG_FUNCTION_ARGS)
 	hdr.nparam = pq_getmsgint(buf, 4);
 	hdr.anchor_day = pq_getmsgint(buf, 4);
 	hdr.nstates = pq_getmsgint(buf, 4);
-	if (hdr.nstates < 0 || hdr.nstates > 100002)
+	if (hdr.nstates < 0 || hdr.nstates > 100002 || hdr.n < 1 || hdr.n > 10000000)
 		forged(ERRCODE_INVALID_BINARY_REPRESENTATION, "field out of range");
 	hdr.step = pq_getmsgint64(buf);
 	hdr.t_first = pq_getmsgint64(buf);
@@ -605,6 +653,20 @@ fc_model_recv(PG_FUNCTION_ARGS)
 		m->params[i] = pq_getmsgfloat8(buf);
 	for (i = 0; i < m->nstates; i++)
 		m->states[i] = pq_getmsgfloat8(buf);
+	{
+		int32		nresid = pq_getmsgint(buf, 4);
+
+		if (nresid < 0 || nresid != hdr.n || buf->len - buf->cursor != (int) (nresid * sizeof(double)))
+			forged(ERRCODE_INVALID_BINARY_REPRESENTATION, "wrong number of residuals");
+		if (nresid > 0)
+		{
+			double	   *r = palloc(sizeof(double) * nresid);
+
+			for (i = 0; i < nresid; i++)
+				r[i] = pq_getmsgfloat8(buf);
+			m = fc_model_add_residuals(m, r, nresid);
+		}
+	}
 	model_check_code(m, ERRCODE_INVALID_BINARY_REPRESENTATION);
 	PG_RETURN_POINTER(m);
 }

@@ -14,6 +14,10 @@
  *	 ses/holt/damped/hw/ets
  *						[l_n, b_n, s_{n+1}, ..., s_{n+m}] (m seasonal states
  *						 only when the form is seasonal)
+ *
+ * After the states come nresid (= n) one-step in-sample residuals
+ * y_t - yhat_t, NaN where the method has none (the first m of snaive), so
+ * forecastin.residuals() can feed reconciliation from stored models.
  */
 #ifndef FC_MODEL_H
 #define FC_MODEL_H
@@ -89,7 +93,7 @@ typedef struct FcModel
 	int32		nparam;			/* estimated parameters (information criteria) */
 	int32		anchor_day;		/* FC_STEP_MONTH: day of month, 0 = last */
 	int32		nstates;
-	int32		pad;
+	int32		nresid;			/* in-sample residuals stored after states: n or 0 */
 	int64		step;			/* grid step in step_unit */
 	int64		t_first;		/* first grid time (kind units, see timeaxis.h) */
 	int64		tod_usec;		/* timestamptz on day grid: local time of day */
@@ -97,12 +101,16 @@ typedef struct FcModel
 	double		states[FLEXIBLE_ARRAY_MEMBER];
 } FcModel;
 
-#define FC_MODEL_SIZE(nstates) (offsetof(FcModel, states) + sizeof(double) * (nstates))
+#define FC_MODEL_SIZE(nstates, nresid) \
+	(offsetof(FcModel, states) + sizeof(double) * ((nstates) + (nresid)))
+/* One-step in-sample residuals y_t - yhat_t (NaN where undefined). */
+#define FC_MODEL_RESID(m) (&(m)->states[(m)->nstates])
 
 #define DatumGetFcModelP(X)	((FcModel *) fc_model_detoast(X))
 #define PG_GETARG_FCMODEL_P(n) DatumGetFcModelP(PG_GETARG_DATUM(n))
 
 extern FcModel *fc_model_alloc(int nstates);
+extern FcModel *fc_model_add_residuals(FcModel *m, const double *resid, int n);
 extern FcModel *fc_model_detoast(Datum d);
 extern void fc_model_axis(const FcModel *m, FcTimeAxis *axis);
 extern int	fc_model_expected_states(const FcModel *m);

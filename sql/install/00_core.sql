@@ -162,3 +162,19 @@ CREATE FUNCTION model_info(m model) RETURNS jsonb
 
 COMMENT ON FUNCTION model_info(model) IS
 'The fitted model as JSON: method and form, fallback reason, period and how it was chosen, parameters, information criteria.';
+
+CREATE FUNCTION residuals(m model)
+	RETURNS TABLE (t timestamptz, resid float8)
+	AS 'MODULE_PATHNAME', 'fc_residuals'
+	LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 100;
+
+COMMENT ON FUNCTION residuals(model) IS
+'One-step in-sample residuals y - yhat of the fitted model, one row per time step (NULL where the method has none). t is NULL for bigint time: use the two-argument form.';
+
+CREATE FUNCTION residuals(m model, t_type anyelement)
+	RETURNS TABLE (t anyelement, resid float8)
+	AS 'MODULE_PATHNAME', 'fc_residuals'
+	LANGUAGE C STABLE PARALLEL SAFE ROWS 100;
+
+COMMENT ON FUNCTION residuals(model, anyelement) IS
+'In-sample residuals with t of the type of t_type: pass NULL::bigint, NULL::date or NULL::timestamptz.';
