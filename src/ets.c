@@ -1615,6 +1615,107 @@ ets_qnorm(double p)
 	return z;
 }
 
+/*
+ * Class 3 (M,N,M  M,A,M  M,Ad,M): exact mean and variance of y_{n+k} under
+ * Gaussian innovations.  Write the non-seasonal states x_t = (l_t, b_t); then
+ * x_t = (F + e_t g w') x_{t-1} and y_{n+k} = w'x_{n+k-1} S (1 + e_{n+k}) with
+ * S = s_{n+k-m(q+1)} prod_{i=1..q} (1 + gamma e_{n+k-im}), q = (k-1) div m.
+ * Since the innovations are independent, the first and second moments
+ * propagate exactly through 2x2 recursions:
+ *	 m_j = (F + [special] gamma sigma2 G) m_{j-1}
+ *	 P_j = c1 F P F' + [special] 2 gamma sigma2 (G P F' + F P G') + c2 G P G'
+ * with G = g w', c1 = 1 + gamma^2 sigma2, c2 = sigma2 + 3 gamma^2 sigma2^2 at
+ * the steps j = k - im ("special") and c1 = 1, c2 = sigma2 elsewhere.  Then
+ * E y = s w'm, E y^2 = (1 + sigma2) s^2 w'P w.  For k > m the mean is
+ * slightly above the point forecast (R's forecast.ets reports this mean).
+ * Returns the variance; *mean receives the mean.
+ */
+static double
+ets_class3(const FcEtsModel *fit, int k, double *mean)
+{
+	double		F[4],
+				G[4],
+				w[2],
+				g[2],
+				mv[2],
+				P[4];
+	double		s2 = fit->sigma2,
+				gam = fit->gamma,
+				sv = fit->season[(k - 1) % fit->m],
+				e1,
+				e2;
+	bool		trend = fit->form.trend == 'A';
+	double		phi = trend ? (fit->form.damped ? fit->phi : 1.0) : 0.0;
+	int			j,
+				r,
+				c,
+				q;
+
+	F[0] = 1.0;
+	F[1] = phi;
+	F[2] = 0.0;
+	F[3] = phi;
+	w[0] = 1.0;
+	w[1] = phi;
+	g[0] = fit->alpha;
+	g[1] = trend ? fit->beta : 0.0;
+	for (r = 0; r < 2; r++)
+		for (c = 0; c < 2; c++)
+			G[r * 2 + c] = g[r] * w[c];
+	mv[0] = fit->level;
+	mv[1] = trend ? fit->slope : 0.0;
+	for (r = 0; r < 2; r++)
+		for (c = 0; c < 2; c++)
+			P[r * 2 + c] = mv[r] * mv[c];
+
+	for (j = 1; j < k; j++)
+	{
+		bool		special = (k - j) % fit->m == 0;
+		double		c1 = special ? 1.0 + gam * gam * s2 : 1.0;
+		double		c2 = special ? s2 + 3.0 * gam * gam * s2 * s2 : s2;
+		double		cx = special ? 2.0 * gam * s2 : 0.0;
+		double		FP[4],
+					GP[4],
+					nm[2],
+					NP[4];
+
+		for (r = 0; r < 2; r++)
+			nm[r] = F[r * 2] * mv[0] + F[r * 2 + 1] * mv[1] +
+				(special ? gam * s2 * (G[r * 2] * mv[0] + G[r * 2 + 1] * mv[1]) : 0.0);
+		mv[0] = nm[0];
+		mv[1] = nm[1];
+		for (r = 0; r < 2; r++)
+			for (c = 0; c < 2; c++)
+			{
+				FP[r * 2 + c] = F[r * 2] * P[c] + F[r * 2 + 1] * P[2 + c];
+				GP[r * 2 + c] = G[r * 2] * P[c] + G[r * 2 + 1] * P[2 + c];
+			}
+		for (r = 0; r < 2; r++)
+			for (c = 0; c < 2; c++)
+			{
+				double		fpf = 0.0,
+							gpf = 0.0,
+							fpg = 0.0,
+							gpg = 0.0;
+
+				for (q = 0; q < 2; q++)
+				{
+					fpf += FP[r * 2 + q] * F[c * 2 + q];
+					gpf += GP[r * 2 + q] * F[c * 2 + q];
+					fpg += FP[r * 2 + q] * G[c * 2 + q];
+					gpg += GP[r * 2 + q] * G[c * 2 + q];
+				}
+				NP[r * 2 + c] = c1 * fpf + cx * (gpf + fpg) + c2 * gpg;
+			}
+		memcpy(P, NP, sizeof(P));
+	}
+	e1 = sv * (w[0] * mv[0] + w[1] * mv[1]);
+	e2 = (1.0 + s2) * sv * sv *
+		(w[0] * w[0] * P[0] + 2.0 * w[0] * w[1] * P[1] + w[1] * w[1] * P[3]);
+	*mean = e1;
+	return e2 - e1 * e1;
+}
+
 FcStatus
 fc_ets_forecast(const FcEtsModel *fit, int h, double level, uint64_t seed,
 				double *mean, double *lo, double *hi)
@@ -1628,7 +1729,7 @@ fc_ets_forecast(const FcEtsModel *fit, int h, double level, uint64_t seed,
 				z = 0.0,
 			   *c,
 			   *theta,
-			   *mut;
+			   *var;
 	bool		errmul;
 	char		season;
 
@@ -1642,10 +1743,11 @@ fc_ets_forecast(const FcEtsModel *fit, int h, double level, uint64_t seed,
 	errmul = fit->form.error == 'M';
 	phi = fit->form.trend == 'A' ? (fit->form.damped ? fit->phi : 1.0) : 0.0;
 
-	/* point forecasts, and the non-seasonal part mut[] */
 	c = (double *) fc_alloc(sizeof(double) * 3 * (size_t) h);
 	theta = c + h;
-	mut = theta + h;
+	var = theta + h;
+
+	/* point forecasts */
 	for (k = 1; k <= h; k++)
 	{
 		double		lp;
@@ -1658,7 +1760,6 @@ fc_ets_forecast(const FcEtsModel *fit, int h, double level, uint64_t seed,
 		}
 		else
 			lp = fit->level;
-		mut[k - 1] = lp;
 		if (season == 'A')
 			mean[k - 1] = lp + fit->season[(k - 1) % m];
 		else if (season == 'M')
@@ -1666,6 +1767,12 @@ fc_ets_forecast(const FcEtsModel *fit, int h, double level, uint64_t seed,
 		else
 			mean[k - 1] = lp;
 	}
+
+	/* class 3: forecast means (differ from the above for k > m) and variances */
+	if (errmul && season == 'M')
+		for (k = 1; k <= h; k++)
+			var[k - 1] = ets_class3(fit, k, mean + k - 1);
+
 	if (lo == NULL && hi == NULL)
 	{
 		fc_free(c);
@@ -1685,7 +1792,7 @@ fc_ets_forecast(const FcEtsModel *fit, int h, double level, uint64_t seed,
 			cumphi += phik;
 			cj += fit->beta * cumphi;
 		}
-		if (season != 'N' && season != 'M' && j % m == 0)
+		if (season == 'A' && j % m == 0)
 			cj += fit->gamma;
 		c[j] = cj;
 	}
@@ -1704,31 +1811,23 @@ fc_ets_forecast(const FcEtsModel *fit, int h, double level, uint64_t seed,
 				acc += c[j] * c[j];
 			v = fit->sigma2 * acc;
 		}
-		else
+		else if (season != 'M')
 		{
 			/*
-			 * class 2 (season N/A) with mu = mean, class 3 (season M) with
-			 * mu = non-seasonal part:
-			 *	theta_k = mu_k^2 + sigma2 sum_{j<k} c_j^2 theta_{k-j}
+			 * class 2: theta_k = mu_k^2 + sigma2 sum_{j<k} c_j^2 theta_{k-j},
+			 * v_k = (1 + sigma2) theta_k - mu_k^2
 			 */
-			double		mu = season == 'M' ? mut[k - 1] : mean[k - 1];
+			double		mu = mean[k - 1];
 			double		acc = mu * mu;
 			double		s2 = fit->sigma2;
 
 			for (j = 1; j < k; j++)
 				acc += s2 * c[j] * c[j] * theta[k - j - 1];
 			theta[k - 1] = acc;
-			if (season == 'M')
-			{
-				double		sv = fit->season[(k - 1) % m];
-				int			hm = (k - 1) / m;
-
-				v = sv * sv * (acc * (1.0 + s2) *
-							   pow(1.0 + fit->gamma * fit->gamma * s2, hm) - mu * mu);
-			}
-			else
-				v = (1.0 + s2) * acc - mu * mu;
+			v = (1.0 + s2) * acc - mu * mu;
 		}
+		else
+			v = var[k - 1];
 		if (!(v >= 0.0))
 			v = 0.0;
 		if (lo)

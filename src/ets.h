@@ -90,9 +90,14 @@ extern FcStatus fc_ets_auto(const double *y, int n, int m,
 
 /*
  * Point forecasts and prediction intervals at `level` (0 < level < 1) for
- * steps 1..h into mean[], lo[], hi[] (caller-allocated, h entries each).
+ * steps 1..h into mean[], lo[], hi[] (caller-allocated, h entries each;
+ * lo and hi may both be NULL for point forecasts only).
  * Analytic variances where the model class has them, simulation otherwise
- * (deterministic: seeded from `seed`).
+ * (deterministic: seeded from `seed`).  Every form offered here (classes
+ * 1-3 of Hyndman et al. 2008, ch. 6) has analytic moments, so `seed` is
+ * currently unused.  For the M,*,M forms mean[] is the exact forecast mean,
+ * which beyond one season is slightly above the recursion's point forecast
+ * (as R's forecast.ets reports it); intervals are mean +- z sqrt(variance).
  */
 extern FcStatus fc_ets_forecast(const FcEtsModel *fit, int h, double level,
 								uint64_t seed,
