@@ -50,8 +50,9 @@
 #include <math.h>
 #include <string.h>
 
-#ifdef ETS_DEBUG
+#if defined(ETS_DEBUG) || defined(ETS_TUNE)
 #include <stdio.h>
+#include <stdlib.h>
 #endif
 #include "ets.h"
 #include "optim.h"
@@ -112,6 +113,8 @@ typedef struct EtsSpec
 	double		mu;				/* weight of the admissibility barrier */
 	double	   *tr;				/* 5 n: trajectory for the gradient */
 	double	   *x,
+			   *x2,
+			   *xb,
 			   *step,
 			   *lower,
 			   *upper,
@@ -933,9 +936,11 @@ ets_spec_init(EtsSpec *sp, const EtsData *d, FcEtsForm form,
 	sp->np = np;
 
 	sp->mem = (double *) fc_alloc(sizeof(double) *
-								  (size_t) (6 * np + 13 * m + 24 + 5 * (size_t) n));
+								  (size_t) (8 * np + 13 * m + 24 + 5 * (size_t) n));
 	sp->x = sp->mem;
-	sp->step = sp->x + np;
+	sp->x2 = sp->x + np;
+	sp->xb = sp->x2 + np;
+	sp->step = sp->xb + np;
 	sp->lower = sp->step + np;
 	sp->upper = sp->lower + np;
 	sp->grad = sp->upper + np;
@@ -988,24 +993,28 @@ ets_spec_free(EtsSpec *sp)
 }
 
 /*
- * Objective and its gradient (reverse mode through the recursions, O(n)).
- * The forward pass stores lp_t, b_{t-1}, s_{t-m}, r_t, yhat_t.
+ * Forward pass with a stored trajectory and backward (adjoint) pass for one
+ * (error, season) combination; inlined with constant arguments so that each
+ * combination gets its own branch-free loop.  Returns lik (without barrier)
+ * and the derivatives with respect to alpha, beta, gamma, phi (d[0..3]),
+ * l0 (*dl), b0 (*db) and the m initial seasonal states (sp->sb), or -1 when
+ * the recursion fails.
  */
-static double
-ets_objective_grad(const double *x, double *grad, void *ctx)
+ETS_INLINE double
+ets_grad_t(EtsSpec *sp, const EtsPar *p, double l, double b,
+		   bool errmul, int season, double *d, double *dl, double *db)
 {
-	EtsSpec    *sp = (EtsSpec *) ctx;
 	const double *y = sp->y;
 	int			n = sp->n,
 				m = sp->m,
 				t,
-				j;
-	bool		errmul = sp->errmul;
-	int			season = sp->season;
-	EtsPar		p;
-	double		l,
-				b,
-				sse = 0.0,
+				j,
+				blk = 0;
+	double		alpha = p->alpha,
+				beta = p->beta,
+				gamma = p->gamma,
+				phi = p->phi;
+	double		sse = 0.0,
 				slog = 0.0,
 				prod = 1.0,
 				lik,
@@ -1015,33 +1024,14 @@ ets_objective_grad(const double *x, double *grad, void *ctx)
 				ab = 0.0,
 				bb = 0.0,
 				gb = 0.0,
-				pb = 0.0,
-				bar,
-				dbar[4];
+				pb = 0.0;
 	double	   *s = sp->s,
 			   *Sb = sp->sb;
 	double	   *T_lp = sp->tr,
 			   *T_b = T_lp + n,
 			   *T_s = T_b + n,
 			   *T_r = T_s + n,
-			   *T_y = T_r + n;
-	double		alpha,
-				beta,
-				gamma,
-				phi;
-	int			blk = 0;
-
-	if (grad == NULL)
-		return ets_objective(x, ctx);
-	ets_decode(sp, x, &p);
-	if (!ets_barrier(sp, &p, &bar, dbar))
-		return FC_OPTIM_PENALTY;
-	if (!ets_init_states(sp, x, &l, &b, s))
-		return FC_OPTIM_PENALTY;
-	alpha = p.alpha;
-	beta = p.beta;
-	gamma = p.gamma;
-	phi = p.phi;
+			   *T_iy = T_r + n;
 
 	j = 0;
 	for (t = 0; t < n; t++)
@@ -1053,11 +1043,13 @@ ets_objective_grad(const double *x, double *grad, void *ctx)
 
 		if (errmul)
 		{
-			double		e;
+			double		iy,
+						e;
 
 			if (!(fabs(yhat) >= ETS_YHAT_TOL))
-				return FC_OPTIM_PENALTY;
-			e = r / yhat;
+				return -1.0;
+			iy = 1.0 / yhat;
+			e = r * iy;
 			sse += e * e;
 			prod *= fabs(yhat);
 			if (++blk == 8)
@@ -1066,6 +1058,7 @@ ets_objective_grad(const double *x, double *grad, void *ctx)
 				prod = 1.0;
 				blk = 0;
 			}
+			T_iy[t] = iy;
 		}
 		else
 			sse += r * r;
@@ -1073,7 +1066,6 @@ ets_objective_grad(const double *x, double *grad, void *ctx)
 		T_b[t] = b;
 		T_s[t] = sv;
 		T_r[t] = r;
-		T_y[t] = yhat;
 		if (season == SEAS_M)
 		{
 			double		rs = r / sv;
@@ -1096,112 +1088,177 @@ ets_objective_grad(const double *x, double *grad, void *ctx)
 		slog += log(prod);
 	lik = ets_lik_from(sp, sse, slog);
 	if (!isfinite(lik))
-		return FC_OPTIM_PENALTY;
+		return -1.0;
 
 	/* backward pass */
-	dS = sse > ETS_SSE_FLOOR ? n / sse : 0.0;
-	for (j = 0; j < m; j++)
-		Sb[j] = 0.0;
+	dS = sse > ETS_SSE_FLOOR ? 2.0 * n / sse : 0.0;
+	if (season != SEAS_N)
+		for (j = 0; j < m; j++)
+			Sb[j] = 0.0;
 	j = (n - 1) % m;
 	for (t = n - 1; t >= 0; t--)
 	{
 		double		lp = T_lp[t],
 					bo = T_b[t],
-					sv = T_s[t],
-					r = T_r[t],
-					yh = T_y[t];
-		double		Sn = season != SEAS_N ? Sb[j] : 0.0;
+					r = T_r[t];
 		double		fr,
 					fy,
 					rb,
 					yb,
-					sb,
 					lpb;
 
 		if (errmul)
 		{
-			double		e = r / yh;
+			double		iy = T_iy[t],
+						e = r * iy;
 
-			fr = dS * 2.0 * e / yh;
-			fy = -dS * 2.0 * e * e / yh + 2.0 / yh;
+			fr = dS * e * iy;
+			fy = (2.0 - dS * e * e) * iy;
 		}
 		else
 		{
-			fr = dS * 2.0 * r;
+			fr = dS * r;
 			fy = 0.0;
 		}
 		if (season == SEAS_M)
 		{
-			double		q = r / sv;
-			double		qb = Lb * alpha + Bb * beta;
+			double		sv = T_s[t],
+						Sn = Sb[j],
+						isv = 1.0 / sv,
+						ilp = 1.0 / lp,
+						q = r * isv,
+						qb = Lb * alpha + Bb * beta;
 
 			ab += Lb * q;
 			bb += Bb * q;
-			gb += Sn * r / lp;
-			rb = qb / sv + Sn * gamma / lp + fr;
-			yb = -rb + fy;
-			sb = -qb * q / sv + Sn + yb * lp;
-			lpb = Lb - Sn * gamma * r / (lp * lp) + yb * sv;
+			gb += Sn * r * ilp;
+			rb = qb * isv + Sn * gamma * ilp + fr;
+			yb = fy - rb;
+			Sb[j] = Sn + yb * lp - qb * q * isv;
+			lpb = Lb - Sn * gamma * r * ilp * ilp + yb * sv;
+		}
+		else if (season == SEAS_A)
+		{
+			double		Sn = Sb[j];
+
+			ab += Lb * r;
+			bb += Bb * r;
+			gb += Sn * r;
+			rb = Lb * alpha + Bb * beta + Sn * gamma + fr;
+			yb = fy - rb;
+			Sb[j] = Sn + yb;
+			lpb = Lb + yb;
 		}
 		else
 		{
 			ab += Lb * r;
 			bb += Bb * r;
-			gb += Sn * r;
-			rb = Lb * alpha + Bb * beta + Sn * gamma + fr;
-			yb = -rb + fy;
-			sb = Sn + yb;
+			rb = Lb * alpha + Bb * beta + fr;
+			yb = fy - rb;
 			lpb = Lb + yb;
 		}
 		pb += (lpb + Bb) * bo;
 		Bb = phi * (lpb + Bb);
 		Lb = lpb;
 		if (season != SEAS_N)
-			Sb[j] = sb;
-		j = (j == 0) ? m - 1 : j - 1;
+			j = (j == 0) ? m - 1 : j - 1;
 	}
+	d[0] = ab;
+	d[1] = bb;
+	d[2] = gb;
+	d[3] = pb;
+	*dl = Lb;
+	*db = Bb;
+	return lik;
+}
+
+/*
+ * Objective and its gradient (reverse mode through the recursions, O(n)).
+ */
+static double
+ets_objective_grad(const double *x, double *grad, void *ctx)
+{
+	EtsSpec    *sp = (EtsSpec *) ctx;
+	int			m = sp->m,
+				j;
+	EtsPar		p;
+	double		l,
+				b,
+				lik,
+				bar,
+				dbar[4],
+				dp[4],
+				dl,
+				db;
+	double	   *Sb = sp->sb;
+
+	if (grad == NULL)
+		return ets_objective(x, ctx);
+	ets_decode(sp, x, &p);
+	if (!ets_barrier(sp, &p, &bar, dbar))
+		return FC_OPTIM_PENALTY;
+	if (!ets_init_states(sp, x, &l, &b, sp->s))
+		return FC_OPTIM_PENALTY;
+	if (sp->errmul)
+	{
+		if (sp->season == SEAS_M)
+			lik = ets_grad_t(sp, &p, l, b, true, SEAS_M, dp, &dl, &db);
+		else if (sp->season == SEAS_A)
+			lik = ets_grad_t(sp, &p, l, b, true, SEAS_A, dp, &dl, &db);
+		else
+			lik = ets_grad_t(sp, &p, l, b, true, SEAS_N, dp, &dl, &db);
+	}
+	else
+	{
+		if (sp->season == SEAS_A)
+			lik = ets_grad_t(sp, &p, l, b, false, SEAS_A, dp, &dl, &db);
+		else if (sp->season == SEAS_M)
+			lik = ets_grad_t(sp, &p, l, b, false, SEAS_M, dp, &dl, &db);
+		else
+			lik = ets_grad_t(sp, &p, l, b, false, SEAS_N, dp, &dl, &db);
+	}
+	if (lik == -1.0)
+		return FC_OPTIM_PENALTY;
 
 	/* barrier */
-	ab += sp->mu * dbar[0];
-	bb += sp->mu * dbar[1];
-	gb += sp->mu * dbar[2];
-	pb += sp->mu * dbar[3];
+	for (j = 0; j < 4; j++)
+		dp[j] += sp->mu * dbar[j];
 	lik += sp->mu * bar;
 
 	/* chain rule to the optimiser's coordinates */
 	for (j = 0; j < sp->np; j++)
 		grad[j] = 0.0;
-	grad[sp->il] = Lb;
+	grad[sp->il] = dl;
 	if (sp->trend)
-		grad[sp->ibs] = Bb;
-	if (season != SEAS_N)
+		grad[sp->ibs] = db;
+	if (sp->season != SEAS_N)
 		for (j = 0; j < m - 1; j++)
 			grad[sp->is + j] = Sb[j] - Sb[m - 1];
 	if (sp->ia >= 0)
 	{
-		double		ga = ab;
+		double		ga = dp[0];
 
 		if (sp->ib >= 0)
-			ga += bb * x[sp->ib];
+			ga += dp[1] * x[sp->ib];
 		if (sp->ig >= 0)
-			ga -= gb * x[sp->ig];
+			ga -= dp[2] * x[sp->ig];
 		grad[sp->ia] = ga;
 	}
 	if (sp->ib >= 0)
 	{
-		double		lo = alpha < ETS_LB ? alpha : ETS_LB;
+		double		lo = p.alpha < ETS_LB ? p.alpha : ETS_LB;
 
-		grad[sp->ib] = bb * (alpha - lo);
+		grad[sp->ib] = dp[1] * (p.alpha - lo);
 	}
 	if (sp->ig >= 0)
 	{
-		double		hi = 1.0 - alpha < ETS_UB ? 1.0 - alpha : ETS_UB;
+		double		hi = 1.0 - p.alpha < ETS_UB ? 1.0 - p.alpha : ETS_UB;
 		double		lo = hi < ETS_LB ? hi : ETS_LB;
 
-		grad[sp->ig] = gb * (hi - lo);
+		grad[sp->ig] = dp[2] * (hi - lo);
 	}
 	if (sp->ip >= 0)
-		grad[sp->ip] = pb;
+		grad[sp->ip] = dp[3];
 	return lik;
 }
 
@@ -1216,13 +1273,23 @@ ets_optimise(EtsSpec *sp, const FcEtsControl *ctl, FcNMResult *res)
 	int			used = 0,
 				round;
 
+	int			maxround = 4;
+
 	fc_bfgs_options_init(&bo);
-	bo.ftol_abs = 1e-7;
+	bo.ftol_abs = 1e-6;
 	bo.ftol_rel = 1e-10;
 	bo.gtol = 1e-5;
+#ifdef ETS_TUNE
+	if (getenv("ETS_ROUNDS"))
+		maxround = atoi(getenv("ETS_ROUNDS"));
+	if (getenv("ETS_FTOL"))
+		bo.ftol_abs = atof(getenv("ETS_FTOL"));
+	if (getenv("ETS_GTOL"))
+		bo.gtol = atof(getenv("ETS_GTOL"));
+#endif
 	memset(res, 0, sizeof(*res));
 	res->fmin = FC_OPTIM_PENALTY;
-	for (round = 0; round < 4 && used < budget; round++)
+	for (round = 0; round < maxround && used < budget; round++)
 	{
 		double		fprev = res->fmin;
 
@@ -1237,20 +1304,43 @@ ets_optimise(EtsSpec *sp, const FcEtsControl *ctl, FcNMResult *res)
 		res->nevals = used;
 		res->restarts += r2.restarts;
 		res->converged = r2.converged;
+		/* restart (fresh Hessian) only after a stall or no convergence */
+		if (r2.converged && !r2.stalled)
+			break;
 		if (round > 0 && fprev - r2.fmin < 1e-4)
 			break;
 	}
 	return FC_OK;
 }
 
+/* Put a starting point (natural scaled values) into x. */
+static void
+ets_put_start(const EtsSpec *sp, const EtsPar *p, double l0, double b0,
+			  const double *s0, double *x)
+{
+	int			j;
+
+	ets_encode(sp, p, x);
+	x[sp->il] = l0;
+	if (sp->trend)
+		x[sp->ibs] = b0;
+	if (sp->season != SEAS_N)
+		for (j = 0; j < sp->m - 1; j++)
+			x[sp->is + j] = s0[j];
+}
+
 /*
- * Fit one form on prepared data.  `warm` (may be NULL) gives a starting
- * point in natural scaled units (its s0 with m entries if seasonal).
- * On success *out is filled (out->season allocated).
+ * Fit one form on prepared data.  The optimiser starts from the best (by
+ * the objective) of the heuristic start (HKOS 2.6.1, with a small grid over
+ * alpha) and the nwarm given starting points (natural scaled units, e.g.
+ * the optimum of a related form already fitted).  On success *out is filled
+ * (out->season allocated) and, if best_out is given, the optimum is stored
+ * there (its s0 must have room for m values).
  */
 static FcStatus
 ets_fit_scaled(const EtsData *d, FcEtsForm form, const FcEtsControl *ctl,
-			   const EtsStart *warm, FcEtsModel *out, EtsStart *best_out)
+			   const EtsStart *const *warm, int nwarm,
+			   FcEtsModel *out, EtsStart *best_out)
 {
 	EtsSpec		sp;
 	int			m,
@@ -1262,6 +1352,7 @@ ets_fit_scaled(const EtsData *d, FcEtsForm form, const FcEtsControl *ctl,
 			   *s0;
 	double		l0,
 				b0;
+	int			nstart;
 	EtsPar		p;
 	FcNMResult	res;
 	FcStatus	st;
@@ -1274,32 +1365,19 @@ ets_fit_scaled(const EtsData *d, FcEtsForm form, const FcEtsControl *ctl,
 	step = sp.step;
 	s0 = sp.s0;
 
-	/* starting point */
-	if (warm)
-	{
-		p = warm->p;
-		l0 = warm->l0;
-		b0 = sp.trend ? warm->b0 : 0.0;
-		if (sp.season != SEAS_N)
-			memcpy(s0, warm->s0, m * sizeof(double));
-	}
-	else
-	{
-		ets_heuristic(d->y, n, m, sp.season, sp.trend,
-					  sp.errmul || sp.season == SEAS_M, &l0, &b0, s0, d->work);
-		p.alpha = 0.2;
-		p.beta = 0.02;
-		p.gamma = 0.05;
-		p.phi = 0.97;
-	}
-	ets_encode(&sp, &p, x);
-	x[sp.il] = l0;
+	/* heuristic starting point */
+	ets_heuristic(d->y, n, m, sp.season, sp.trend,
+				  sp.errmul || sp.season == SEAS_M, &l0, &b0, s0, d->work);
+	p.alpha = 0.2;
+	p.beta = 0.02;
+	p.gamma = 0.05;
+	p.phi = 0.97;
+	ets_put_start(&sp, &p, l0, b0, s0, x);
+
+	/* initial steps (scale of each coordinate) */
 	step[sp.il] = 0.5 * d->dsd;
 	if (sp.trend)
-	{
-		x[sp.ibs] = b0;
 		step[sp.ibs] = 0.05 * d->dsd;
-	}
 	if (sp.season != SEAS_N)
 	{
 		double		sstep = sp.season == SEAS_A ? 0.25 * d->dsd :
@@ -1308,92 +1386,121 @@ ets_fit_scaled(const EtsData *d, FcEtsForm form, const FcEtsControl *ctl,
 		if (sp.season == SEAS_M && sstep > 0.05)
 			sstep = 0.05;
 		for (j = 0; j < m - 1; j++)
-		{
-			x[sp.is + j] = s0[j];
 			step[sp.is + j] = sstep;
-		}
 	}
 
-	/* a few alternative alphas when cold starting */
-	if (!warm && sp.ia >= 0)
+	/*
+	 * Starting points: the heuristic one with a small grid over the
+	 * smoothing parameters, and the given related fits.  The likelihood is
+	 * often bimodal in alpha (a smooth level or one that follows the data),
+	 * so the best start with alpha < 0.4 and the best with alpha >= 0.4 are
+	 * both kept, and the optimiser is run from each.
+	 */
 	{
-		static const double grid[] = {0.02, 0.1, 0.3, 0.5, 0.8, 0.98};
-		double		bestf = ets_objective(x, &sp),
-					besta = x[sp.ia];
-		int			g;
+		static const double ga[] = {0.02, 0.1, 0.3, 0.5, 0.8, 0.98};
+		static const double gb[] = {0.01, 0.1, 0.5};
+		static const double gg[] = {0.05, 0.3, 0.8};
+		static const double gp[] = {0.9, 0.98};
+		double	   *xw = sp.grad;	/* free until the optimiser runs */
+		int			k;
+		int			na = sp.ia >= 0 ? 6 : 1,
+					nb = sp.ib >= 0 ? 3 : 1,
+					ng = sp.ig >= 0 ? 3 : 1,
+					npp = sp.ip >= 0 ? 2 : 1;
+		int			ngrid = na * nb * ng * npp;
+		double		fside[2];
+		int			ncand = ngrid + nwarm;
 
-		for (g = 0; g < (int) (sizeof(grid) / sizeof(grid[0])); g++)
+		fside[0] = fside[1] = FC_OPTIM_PENALTY;
+		memcpy(xw, x, np * sizeof(double));
+		for (k = 0; k < ncand; k++)
 		{
-			double		f;
+			double		f,
+						a;
+			int			side;
 
-			x[sp.ia] = grid[g] < sp.alo ? sp.alo : (grid[g] > sp.ahi ? sp.ahi : grid[g]);
-			f = ets_objective(x, &sp);
-			if (f < bestf)
+			if (k < ngrid)
 			{
-				bestf = f;
-				besta = x[sp.ia];
+				int			r = k;
+
+				if (sp.ip >= 0)
+					xw[sp.ip] = gp[r % npp];
+				r /= npp;
+				if (sp.ig >= 0)
+					xw[sp.ig] = gg[r % ng];
+				r /= ng;
+				if (sp.ib >= 0)
+					xw[sp.ib] = gb[r % nb];
+				r /= nb;
+				if (sp.ia >= 0)
+					xw[sp.ia] = ga[r] < sp.alo ? sp.alo : (ga[r] > sp.ahi ? sp.ahi : ga[r]);
 			}
+			else
+			{
+				const EtsStart *ws = warm[k - ngrid];
+
+				if (ws == NULL)
+					continue;
+				ets_put_start(&sp, &ws->p, ws->l0, sp.trend ? ws->b0 : 0.0,
+							  ws->s0, xw);
+			}
+			f = ets_objective(xw, &sp);
+			a = sp.ia >= 0 ? xw[sp.ia] : sp.fa;
+			side = a >= 0.4;
+			if (f < fside[side])
+			{
+				fside[side] = f;
+				memcpy(side ? sp.x2 : x, xw, np * sizeof(double));
+			}
+			/* grid points reuse the heuristic states: restore them */
+			if (k + 1 == ngrid)
+				ets_put_start(&sp, &p, l0, b0, s0, xw);
 		}
-		x[sp.ia] = besta;
+		nstart = 0;
+		if (fside[0] < FC_OPTIM_PENALTY)
+			nstart++;
+		if (fside[1] < FC_OPTIM_PENALTY)
+		{
+			if (nstart == 0)
+				memcpy(x, sp.x2, np * sizeof(double));
+			else if (fside[1] < fside[0])
+			{
+				/* run the better one first */
+				memcpy(xw, x, np * sizeof(double));
+				memcpy(x, sp.x2, np * sizeof(double));
+				memcpy(sp.x2, xw, np * sizeof(double));
+			}
+			nstart++;
+		}
+		if (nstart == 0)
+			nstart = 1;			/* let the optimiser report the failure */
+		/* the non-seasonal forms are cheap but rarely need the second run */
+		if (sp.season == SEAS_N)
+			nstart = 1;
+#ifdef ETS_TUNE
+		if (getenv("ETS_NSTART") && atoi(getenv("ETS_NSTART")) < nstart)
+			nstart = atoi(getenv("ETS_NSTART"));
+#endif
 	}
 
 	st = ets_optimise(&sp, ctl, &res);
-#ifdef ETS_DEBUG
+	if (nstart > 1)
 	{
-		double		f0 = ets_objective_grad(x, sp.grad, &sp),
-					maxe = 0;
-		int			i;
+		FcNMResult	res2;
 
-		for (i = 0; i < np; i++)
+		memcpy(sp.xb, x, np * sizeof(double));
+		memcpy(x, sp.x2, np * sizeof(double));
+		if (ets_optimise(&sp, ctl, &res2) == FC_OK &&
+			(st != FC_OK || res2.fmin < res.fmin))
 		{
-			double		xi = x[i],
-						hstep = 1e-6 * (fabs(xi) > 1 ? fabs(xi) : 1),
-						fp,
-						fm,
-						num;
-
-			x[i] = xi + hstep;
-			fp = ets_objective(x, &sp);
-			x[i] = xi - hstep;
-			fm = ets_objective(x, &sp);
-			x[i] = xi;
-			num = (fp - fm) / (2 * hstep);
-			if (fp < 1e99 && fm < 1e99 && fabs(num - sp.grad[i]) > maxe)
-			{
-				maxe = fabs(num - sp.grad[i]);
-				if (maxe > 1e-3 * (1 + fabs(num)))
-					fprintf(stderr, "  grad[%d] analytic %g numeric %g (x=%g)\n", i, sp.grad[i], num, xi);
-			}
+			res.fmin = res2.fmin;
+			st = FC_OK;
 		}
-		(void) f0;
-		{
-			EtsPar		pp;
-			double		B0,
-						dB[4],
-						Bp,
-						Bm;
-			double	   *pv[4];
-			int			q;
-
-			ets_decode(&sp, x, &pp);
-			pv[0] = &pp.alpha;
-			pv[1] = &pp.beta;
-			pv[2] = &pp.gamma;
-			pv[3] = &pp.phi;
-			if (ets_barrier(&sp, &pp, &B0, dB))
-				for (q = 0; q < 4; q++)
-				{
-					double		v = *pv[q];
-
-					*pv[q] = v + 1e-7;
-					ets_barrier(&sp, &pp, &Bp, NULL);
-					*pv[q] = v - 1e-7;
-					ets_barrier(&sp, &pp, &Bm, NULL);
-					*pv[q] = v;
-					fprintf(stderr, "  B=%g dB[%d] %g num %g\n", B0, q, dB[q], (Bp - Bm) / 2e-7);
-				}
-		}
+		else
+			memcpy(x, sp.xb, np * sizeof(double));
+		res.nevals += res2.nevals;
 	}
+#ifdef ETS_DEBUG
 	fprintf(stderr, "form %c%c%s%c np=%d evals=%d iters=%d conv=%d f=%.4f\n",
 			form.error, form.trend, sp.damped ? "d" : "", form.season, np,
 			res.nevals, res.restarts, (int) res.converged, res.fmin);
@@ -1502,7 +1609,7 @@ fc_ets_fit_form(const double *y, int n, int m, FcEtsForm form,
 	else if (n < fc_ets_min_length(form, m))
 		st = FC_ERR_TOO_SHORT;
 	else
-		st = ets_fit_scaled(&d, form, ctl, NULL, out, NULL);
+		st = ets_fit_scaled(&d, form, ctl, NULL, 0, out, NULL);
 	ets_data_free(&d);
 	return st;
 }
@@ -1518,9 +1625,13 @@ fc_ets_auto(const double *y, int n, int m, const FcEtsControl *ctl,
 	static const char seas[] = {'N', 'A', 'M'};
 	int			ie,
 				it,
-				is;
+				is,
+				i;
 	bool		have = false;
 	bool		any_short = false;
+	EtsStart	starts[18];		/* optimum per (season, error, trend) */
+	bool		fitted[18];
+	double	   *sbuf;
 
 	if (out == NULL)
 		return FC_ERR_BAD_ARGUMENT;
@@ -1533,13 +1644,28 @@ fc_ets_auto(const double *y, int n, int m, const FcEtsControl *ctl,
 	memset(&d, 0, sizeof(d));
 	if ((st = ets_data_init(&d, y, n, m)) != FC_OK)
 		return st;
+	sbuf = (double *) fc_alloc(sizeof(double) * 18 * (size_t) m);
+	for (i = 0; i < 18; i++)
+	{
+		starts[i].s0 = sbuf + (size_t) i * m;
+		fitted[i] = false;
+	}
 
+	/*
+	 * Order: season N, A, M; within a season A then M error; within an
+	 * error trend N, A, Ad.  Each fit may start from the optimum of the
+	 * same form with additive error, or (damped) of the undamped form,
+	 * when that is better than the heuristic start.
+	 */
 	for (is = 0; is < 3; is++)
 		for (ie = 0; ie < 2; ie++)
 			for (it = 0; it < 3; it++)
 			{
 				FcEtsForm	form;
 				FcEtsModel	cand;
+				const EtsStart *warm[2];
+				EtsStart	damp_from;
+				int			slot = is * 6 + ie * 3 + it;
 
 				form.error = errs[ie];
 				form.trend = it == 0 ? 'N' : 'A';
@@ -1562,9 +1688,19 @@ fc_ets_auto(const double *y, int n, int m, const FcEtsControl *ctl,
 					any_short = true;
 					continue;
 				}
+				warm[0] = warm[1] = NULL;
+				if (ie == 1 && fitted[slot - 3])
+					warm[0] = &starts[slot - 3];
+				if (it == 2 && fitted[slot - 1])
+				{
+					damp_from = starts[slot - 1];
+					damp_from.p.phi = ETS_PHI_UB;
+					warm[1] = &damp_from;
+				}
 				memset(&cand, 0, sizeof(cand));
-				if (ets_fit_scaled(&d, form, ctl, NULL, &cand, NULL) != FC_OK)
+				if (ets_fit_scaled(&d, form, ctl, warm, 2, &cand, &starts[slot]) != FC_OK)
 					continue;
+				fitted[slot] = true;
 				if (!have || cand.aicc < out->aicc)
 				{
 					fc_ets_model_free(out);
@@ -1574,6 +1710,7 @@ fc_ets_auto(const double *y, int n, int m, const FcEtsControl *ctl,
 				else
 					fc_ets_model_free(&cand);
 			}
+	fc_free(sbuf);
 	ets_data_free(&d);
 	if (!have)
 		return any_short ? FC_ERR_TOO_SHORT : FC_ERR_NO_ADMISSIBLE_MODEL;

@@ -542,7 +542,8 @@ fc_bfgs(FcObjectiveGrad fn, void *ctx, int dim, double *x,
 				j,
 				iter,
 				small = 0;
-	bool		conv = false;
+	bool		conv = false,
+				stalled = false;
 
 	memset(res, 0, sizeof(*res));
 	if (dim < 1 || fn == NULL || x == NULL || step == NULL || opt == NULL)
@@ -682,6 +683,7 @@ fc_bfgs(FcObjectiveGrad fn, void *ctx, int dim, double *x,
 		if (!accepted)
 		{
 			conv = true;		/* no progress possible along the direction */
+			stalled = true;
 			break;
 		}
 
@@ -749,5 +751,6 @@ fc_bfgs(FcObjectiveGrad fn, void *ctx, int dim, double *x,
 	res->nevals = st->nevals;
 	res->restarts = iter;		/* for BFGS: iterations */
 	res->converged = conv;
+	res->stalled = stalled;
 	return FC_OK;
 }

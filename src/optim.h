@@ -38,6 +38,9 @@ typedef struct FcNMResult
 	int			nevals;			/* objective evaluations used */
 	int			restarts;		/* restarts performed */
 	bool		converged;		/* tolerance met (not stopped by budget) */
+	bool		stalled;		/* BFGS: stopped because no step along the
+								 * search direction was acceptable (e.g. at
+								 * the edge of the feasible region) */
 } FcNMResult;
 
 /* Reasonable defaults: 200*dim evaluations, ftol 1e-8 rel + 1e-10 abs. */

@@ -801,6 +801,7 @@ run_bench(int argc, char **argv)
 				mase = 0;
 	int			scored = 0,
 				counts[64];
+	double		aicc_sum = 0;
 	double	   *test = NULL;
 	char	  (*testid)[32] = NULL;
 	int			ntest = 0;
@@ -868,6 +869,7 @@ run_bench(int argc, char **argv)
 								first = -1;
 
 					form_code(fit.form, code);
+					aicc_sum += fit.aicc;
 					if (verbose)
 						printf("%s n=%d %s ll=%.3f aicc=%.3f %.1f ms\n", cur, n, code,
 							   fit.loglik, fit.aicc, 1e3 * (t1 - t0));
@@ -918,7 +920,8 @@ run_bench(int argc, char **argv)
 			y[n++] = strtod(f[2], NULL);
 	}
 	fclose(fp);
-	printf("%d series, %.2f ms per series (max %.1f ms)\n", nser, 1e3 * ttot / nser, 1e3 * tmax);
+	printf("%d series, %.2f ms per series (max %.1f ms), mean AICc %.4f\n", nser,
+		   1e3 * ttot / nser, 1e3 * tmax, aicc_sum / nser);
 	if (scored)
 		printf("sMAPE %.3f  MASE %.3f  (%d series scored)\n", smape / scored, mase / scored, scored);
 	{
