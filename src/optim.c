@@ -676,7 +676,16 @@ fc_bfgs(FcObjectiveGrad fn, void *ctx, int dim, double *x,
 				accepted = true;
 				break;
 			}
-			t *= (fn_ >= FC_OPTIM_PENALTY) ? 0.2 : 0.5;
+			if (fn_ >= FC_OPTIM_PENALTY)
+				t *= 0.2;
+			else
+			{
+				/* minimiser of the quadratic through f, slope and fn_ */
+				double		den = 2.0 * (fn_ - f - slope * t);
+				double		tq = den > 0 ? -slope * t * t / den : 0.5 * t;
+
+				t = tq < 0.1 * t ? 0.1 * t : (tq > 0.5 * t ? 0.5 * t : tq);
+			}
 			if (t * maxr < 1e-10 && t < 1e-10)
 				break;
 		}

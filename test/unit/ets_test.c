@@ -802,11 +802,18 @@ run_bench(int argc, char **argv)
 	int			scored = 0,
 				counts[64];
 	double		aicc_sum = 0;
+	FILE	   *fout = NULL;
 	double	   *test = NULL;
 	char	  (*testid)[32] = NULL;
 	int			ntest = 0;
 
 	memset(counts, 0, sizeof counts);
+	if (getenv("ETS_BENCH_OUT"))
+	{
+		fout = fopen(getenv("ETS_BENCH_OUT"), "w");
+		if (fout)
+			fprintf(fout, "series_id,step,yhat\n");
+	}
 	if (testf)
 	{
 		FILE	   *tf = fopen(testf, "r");
@@ -877,6 +884,9 @@ run_bench(int argc, char **argv)
 						   ((fit.form.trend == 'A') + (fit.form.trend == 'A' && fit.form.damped)) * 3 +
 						   (fit.form.season == 'A') + 2 * (fit.form.season == 'M')]++;
 					fc_ets_forecast(&fit, h, 0.95, 1, fc, NULL, NULL);
+					if (fout)
+						for (k = 0; k < h; k++)
+							fprintf(fout, "%s,%d,%.10g\n", cur, k + 1, fc[k]);
 					for (k = 0; k < ntest; k++)
 						if (strcmp(testid[k], cur) == 0)
 						{
@@ -920,6 +930,8 @@ run_bench(int argc, char **argv)
 			y[n++] = strtod(f[2], NULL);
 	}
 	fclose(fp);
+	if (fout)
+		fclose(fout);
 	printf("%d series, %.2f ms per series (max %.1f ms), mean AICc %.4f\n", nser,
 		   1e3 * ttot / nser, 1e3 * tmax, aicc_sum / nser);
 	if (scored)
