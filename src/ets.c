@@ -63,6 +63,7 @@
 #define ETS_PHI_UB	0.98
 #define ETS_YHAT_TOL 1e-10		/* relative to the data scale */
 #define ETS_SSE_FLOOR 1e-200
+#define ETS_BARRIER_U0 0.01		/* barrier active where some 1 - k^2 < this */
 
 #ifndef M_PI
 #define M_PI		3.14159265358979323846
@@ -219,18 +220,22 @@ fc_ets_model_free(FcEtsModel *fit)
 /* Admissibility */
 
 /*
- * Admissibility test and log barrier.  Returns false when the parameters are
- * not admissible.  Otherwise *B = -sum_i log(1 - k_i^2) over the Schur-Cohn
- * reflection coefficients k_i of P(z) (0 for non-seasonal models), a smooth
- * function that tends to +inf at the boundary of the admissible region, and
- * dB (if not NULL) its derivatives with respect to alpha, beta, gamma, phi
- * (forward mode through the recursion).  The optimiser minimises
- * lik + mu B, which lets gradient steps slide along the boundary of the
- * region instead of stalling on it; mu is small, so the optimum moves
- * inwards by a negligible amount of likelihood.
+ * Admissibility test and barrier.  Returns false when the parameters are
+ * not admissible.  Otherwise *B = sum_i log(u0 / u_i)^2 over the Schur-Cohn
+ * reflection coefficients k_i of P(z) with u_i = 1 - k_i^2 < u0 (0 for
+ * non-seasonal models and for parameters well inside the region).  B is
+ * continuously differentiable, zero in the interior and tends to +inf at the
+ * boundary of the admissible region; dB (if not NULL) receives its
+ * derivatives with respect to alpha, beta, gamma, phi (forward mode through
+ * the recursion).  The optimiser minimises lik + mu B, which lets gradient
+ * steps slide along the boundary instead of stalling on the infeasible
+ * penalty; the likelihood optimum is unchanged unless it lies within the
+ * thin boundary layer, where mu is small enough to cost a negligible amount
+ * of likelihood.  *umin receives min u_i.
  */
 static bool
-ets_barrier(const EtsSpec *sp, const EtsPar *p, double *B, double *dB)
+ets_barrier_pass(const EtsSpec *sp, const EtsPar *p, double *B, double *dB,
+				 double *umin)
 {
 	int			m = sp->m,
 				d,
@@ -317,9 +322,16 @@ ets_barrier(const EtsSpec *sp, const EtsPar *p, double *B, double *dB)
 		if (!(fabs(k) < 1.0))
 			return false;
 		om = 1.0 - k * k;
-		acc -= log(om);
-		for (q = 0; q < nd; q++)
-			dB[q] += 2.0 * k * dk[q] / om;
+		if (om < *umin)
+			*umin = om;
+		if (om < ETS_BARRIER_U0)
+		{
+			double		lg = log(ETS_BARRIER_U0 / om);
+
+			acc += lg * lg;
+			for (q = 0; q < nd; q++)
+				dB[q] += 4.0 * lg * k * dk[q] / om;
+		}
 		for (i = 0; i < d; i++)
 		{
 			double	   *ai1 = a + (i + 1) * 5,
@@ -348,6 +360,92 @@ ets_barrier(const EtsSpec *sp, const EtsPar *p, double *B, double *dB)
 		b = t;
 	}
 	*B = acc;
+	return true;
+}
+
+/*
+ * The barrier proper: one pass without derivatives, and a second one with
+ * them only when the parameters are near the boundary (otherwise B = 0).
+ */
+static bool
+ets_barrier(const EtsSpec *sp, const EtsPar *p, double *B, double *dB)
+{
+	double		umin = 1.0;
+	int			m = sp->m,
+				d,
+				i;
+	double		alpha = p->alpha,
+				beta = p->beta,
+				gamma = p->gamma,
+				phi = p->phi,
+				c,
+				acc = 0.0;
+	double	   *a = sp->pa,
+			   *b = sp->pb,
+			   *t;
+
+	*B = 0.0;
+	if (dB)
+		dB[0] = dB[1] = dB[2] = dB[3] = 0.0;
+	if (sp->season == SEAS_N)
+		return true;
+	if (!sp->trend)
+	{
+		phi = 0.0;
+		beta = 0.0;
+	}
+	if (!(fabs(phi * (1.0 - alpha - gamma)) < 1.0))
+		return false;
+
+	/* fast pass without derivatives on contiguous coefficients */
+	c = alpha * (1.0 - phi) + beta * phi;
+	a[0] = phi * (1.0 - alpha - gamma);
+	for (i = 1; i <= m; i++)
+		a[i] = c;
+	a[1] += gamma - 1.0;
+	a[m] = alpha + beta * phi - phi;
+	a[m + 1] = 1.0;
+	for (d = m + 1; d > 0; d--)
+	{
+		double		k = a[0],
+					om,
+					inv;
+
+		if (!(fabs(k) < 1.0))
+			return false;
+		om = 1.0 - k * k;
+		if (om < umin)
+			umin = om;
+		if (om < ETS_BARRIER_U0)
+		{
+			double		lg = log(ETS_BARRIER_U0 / om);
+
+			acc += lg * lg;
+		}
+		/* leading coefficient of the reduced polynomial: 1 - k^2 */
+		inv = 1.0 / om;
+		for (i = 0; i < d; i++)
+			b[i] = (a[i + 1] - k * a[d - 1 - i]) * inv;
+		t = a;
+		a = b;
+		b = t;
+	}
+	*B = acc;
+#ifdef ETS_DEBUG
+	{
+		static long ncall,
+					nder,
+					nwith;
+
+		ncall++;
+		nwith += dB != NULL;
+		nder += dB && umin < ETS_BARRIER_U0;
+		if (ncall % 100000 == 0)
+			fprintf(stderr, "barrier: %ld calls, %ld with dB, %ld derivative passes\n", ncall, nwith, nder);
+	}
+#endif
+	if (dB && umin < ETS_BARRIER_U0)
+		return ets_barrier_pass(sp, p, B, dB, &umin);
 	return true;
 }
 
