@@ -1500,59 +1500,95 @@ ets_fit_scaled(const EtsData *d, FcEtsForm form, const FcEtsControl *ctl,
 		static const double gg[] = {0.05, 0.3, 0.8};
 		static const double gp[] = {0.9, 0.98};
 		double	   *xw = sp.grad;	/* free until the optimiser runs */
-		int			k;
-		int			na = sp.ia >= 0 ? 6 : 1,
-					nb = sp.ib >= 0 ? 3 : 1,
-					ng = sp.ig >= 0 ? 3 : 1,
-					npp = sp.ip >= 0 ? 2 : 1;
-		int			ngrid = na * nb * ng * npp;
 		double		fside[2];
-		int			ncand = ngrid + nwarm;
+		int			side,
+					k,
+					c;
 
-		fside[0] = fside[1] = FC_OPTIM_PENALTY;
-		memcpy(xw, x, np * sizeof(double));
-		for (k = 0; k < ncand; k++)
+		/*
+		 * For each side of alpha: the best alpha of the grid, then beta*,
+		 * gamma* and phi one at a time (coordinate search).
+		 */
+		for (side = 0; side < 2; side++)
 		{
+			double	   *xs = side ? sp.x2 : x;
+			double		fs = FC_OPTIM_PENALTY;
+
+			if (side == 1)
+				memcpy(xs, x, np * sizeof(double));	/* x still heuristic */
+			if (sp.ia >= 0)
+			{
+				double		best_a = -1.0;
+
+				memcpy(xw, xs, np * sizeof(double));
+				for (k = 0; k < 6; k++)
+				{
+					double		f,
+								av;
+
+					if ((ga[k] >= 0.4) != (side == 1))
+						continue;
+					av = ga[k] < sp.alo ? sp.alo : (ga[k] > sp.ahi ? sp.ahi : ga[k]);
+					xw[sp.ia] = av;
+					f = ets_objective(xw, &sp);
+					if (f < fs)
+					{
+						fs = f;
+						best_a = av;
+					}
+				}
+				if (best_a >= 0.0)
+					xs[sp.ia] = best_a;
+			}
+			else if ((sp.fa >= 0.4) == (side == 1))
+				fs = ets_objective(xs, &sp);
+			if (fs < FC_OPTIM_PENALTY)
+			{
+				for (c = 0; c < 3; c++)
+				{
+					int			idx = c == 0 ? sp.ib : (c == 1 ? sp.ig : sp.ip);
+					const double *vals = c == 0 ? gb : (c == 1 ? gg : gp);
+					int			nv = c == 2 ? 2 : 3;
+
+					if (idx < 0)
+						continue;
+					memcpy(xw, xs, np * sizeof(double));
+					for (k = 0; k < nv; k++)
+					{
+						double		f;
+
+						xw[idx] = vals[k];
+						f = ets_objective(xw, &sp);
+						if (f < fs)
+						{
+							fs = f;
+							xs[idx] = vals[k];
+						}
+					}
+				}
+			}
+			fside[side] = fs;
+		}
+
+		/* related fits */
+		for (k = 0; k < nwarm; k++)
+		{
+			const EtsStart *ws = warm[k];
 			double		f,
-						a;
-			int			side;
+						av;
 
-			if (k < ngrid)
-			{
-				int			r = k;
-
-				if (sp.ip >= 0)
-					xw[sp.ip] = gp[r % npp];
-				r /= npp;
-				if (sp.ig >= 0)
-					xw[sp.ig] = gg[r % ng];
-				r /= ng;
-				if (sp.ib >= 0)
-					xw[sp.ib] = gb[r % nb];
-				r /= nb;
-				if (sp.ia >= 0)
-					xw[sp.ia] = ga[r] < sp.alo ? sp.alo : (ga[r] > sp.ahi ? sp.ahi : ga[r]);
-			}
-			else
-			{
-				const EtsStart *ws = warm[k - ngrid];
-
-				if (ws == NULL)
-					continue;
-				ets_put_start(&sp, &ws->p, ws->l0, sp.trend ? ws->b0 : 0.0,
-							  ws->s0, xw);
-			}
+			if (ws == NULL)
+				continue;
+			ets_put_start(&sp, &ws->p, ws->l0, sp.trend ? ws->b0 : 0.0,
+						  ws->s0, xw);
 			f = ets_objective(xw, &sp);
-			a = sp.ia >= 0 ? xw[sp.ia] : sp.fa;
-			side = a >= 0.4;
+			av = sp.ia >= 0 ? xw[sp.ia] : sp.fa;
+			side = av >= 0.4;
 			if (f < fside[side])
 			{
 				fside[side] = f;
 				memcpy(side ? sp.x2 : x, xw, np * sizeof(double));
 			}
-			/* grid points reuse the heuristic states: restore them */
-			if (k + 1 == ngrid)
-				ets_put_start(&sp, &p, l0, b0, s0, xw);
 		}
 		nstart = 0;
 		if (fside[0] < FC_OPTIM_PENALTY)
