@@ -212,7 +212,7 @@ SELECT try_sql(format('SELECT forecastin.fit_final(%L::forecastin.fit_state)',
 DROP AGGREGATE me_state(bigint, float8);
 DROP FUNCTION try_recv(bytea), try_model(jsonb), try_sql(text);
 DO $$ BEGIN
-  EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'rm -f ' || current_setting('me.file'));
+  EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'cat >/dev/null; rm -f ' || current_setting('me.file'));
 END $$;
 RESET me.file;
 DROP TABLE me_base, me_bytes, me_models, me_send, me_state;

@@ -73,7 +73,7 @@ END $$;
 SELECT a.name, a.m::text = b.m::text AS same_text
 FROM mi_models a JOIN mi_back b USING (name) ORDER BY a.name;
 DO $$ BEGIN
-  EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'rm -f ' || current_setting('mi.file') || '.bin ' || current_setting('mi.file') || '.txt');
+  EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'cat >/dev/null; rm -f ' || current_setting('mi.file') || '.bin ' || current_setting('mi.file') || '.txt');
 END $$;
 RESET mi.file;
 
@@ -119,7 +119,7 @@ DO $$ BEGIN
   EXECUTE format('COPY mi_nores_back FROM %L (FORMAT binary)', current_setting('mi.file'));
 END $$;
 DO $$ BEGIN
-  EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'rm -f ' || current_setting('mi.file'));
+  EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'cat >/dev/null; rm -f ' || current_setting('mi.file'));
 END $$;
 RESET mi.file;
 SELECT a.m::text = b.m::text AS same_text FROM mi_nores a, mi_nores_back b;

@@ -52,7 +52,7 @@ time_column_type(FunctionCallInfo fcinfo, int argno, const FcModel *model)
 /* t of grid position k as a Datum of type target; false = NULL. */
 static bool
 time_column_value(const FcModel *model, const FcTimeAxis *axis, int64 k,
-				  Oid target, Datum *value)
+				  Oid target, Datum *value, const char *what, int64 shown)
 {
 	int64		tv;
 
@@ -62,7 +62,7 @@ time_column_value(const FcModel *model, const FcTimeAxis *axis, int64 k,
 		!fc_time_to_datum(model->time_kind, axis, tv, target, value))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("time step " INT64_FORMAT " is beyond the range of the time type", k + 1),
+				 errmsg("%s " INT64_FORMAT " is beyond the range of the time type", what, shown),
 				 errhint("Use a shorter horizon.")));
 	return true;
 }
@@ -130,7 +130,8 @@ fc_forecast(PG_FUNCTION_ARGS)
 		bool		nulls[5] = {false, false, false, false, false};
 
 		values[0] = Int32GetDatum(k + 1);
-		nulls[1] = !time_column_value(model, &axis, (int64) model->n + k, target, &values[1]);
+		nulls[1] = !time_column_value(model, &axis, (int64) model->n + k, target, &values[1],
+									  "forecast step", k + 1);
 		values[2] = Float8GetDatum(mean[k]);
 		values[3] = Float8GetDatum(lo[k]);
 		values[4] = Float8GetDatum(hi[k]);
@@ -167,7 +168,8 @@ fc_residuals(PG_FUNCTION_ARGS)
 		bool		nulls[2] = {false, false};
 		double		r = FC_MODEL_RESID(model)[k];
 
-		nulls[0] = !time_column_value(model, &axis, k, target, &values[0]);
+		nulls[0] = !time_column_value(model, &axis, k, target, &values[0],
+									  "observation", k + 1);
 		values[1] = Float8GetDatum(r);
 		nulls[1] = isnan(r);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);

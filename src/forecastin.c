@@ -39,13 +39,15 @@ report_fallbacks(void)
 	int			count = fc_fallback_count;
 	int			short_ = fc_fallback_by_reason[FC_FALLBACK_SHORT] +
 		fc_fallback_by_reason[FC_FALLBACK_SHORT_SEASONAL];
+	int			long_ = fc_fallback_by_reason[FC_FALLBACK_LONG_PERIOD];
 
 	reset_fallbacks();
 	ereport(NOTICE,
-			(errmsg("%d series fitted with a simpler method than requested", count),
+			(errmsg_plural("%d series fitted with a simpler method than requested",
+						   "%d series fitted with a simpler method than requested",
+						   count, count),
 			 errdetail("%d too short for the method or its season, %d with a season longer than ETS estimates, %d other.",
-					   short_, fc_fallback_by_reason[FC_FALLBACK_LONG_PERIOD],
-					   count - short_ - fc_fallback_by_reason[FC_FALLBACK_LONG_PERIOD]),
+					   short_, long_, count - short_ - long_),
 			 errhint("forecastin.model_info(m)->>'fallback' says why for each model.")));
 }
 

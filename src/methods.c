@@ -33,6 +33,9 @@ model_from_simple(const FcSimpleModel *s, FcMethod method)
 	model->params[FC_P_MEAN] = s->mean;
 	model->params[FC_P_SLOPE] = s->slope;
 	model->nparam = (s->kind == FC_SIMPLE_MEAN || s->kind == FC_SIMPLE_DRIFT) ? 1 : 0;
+	for (i = 0; i < FC_NPARAMS; i++)
+		if (isinf(model->params[i]))
+			model->params[i] = NAN;
 	return model;
 }
 
@@ -108,6 +111,12 @@ model_from_ets(const FcEtsModel *e, FcMethod method)
 	model->params[FC_P_INIT_LEVEL] = e->init_level;
 	model->params[FC_P_INIT_SLOPE] = e->init_slope;
 	model->nparam = e->nparam;
+	for (i = 0; i < FC_NPARAMS; i++)
+		if (isinf(model->params[i]))
+			model->params[i] = NAN;
+	for (i = 0; i < model->nstates; i++)
+		if (!isfinite(model->states[i]))
+			fc_report_status(FC_ERR_NONFINITE, fc_method_name(method));
 	return model;
 }
 
@@ -140,12 +149,22 @@ note_fallback(FcModel *model, FcFallback reason, const FcOptions *opts,
 	model->fallback = reason;
 	if ((reason == FC_FALLBACK_SHORT || reason == FC_FALLBACK_SHORT_SEASONAL) &&
 		opts->short_policy == FC_SHORT_ERROR)
+	{
+		if (reason == FC_FALLBACK_SHORT_SEASONAL && m <= 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("method \"%s\" needs a seasonal period", fc_method_name(requested)),
+					 errdetail("No period was given and none was detected for this series."),
+					 errhint("Pass {\"period\": m}, or remove \"short\": \"error\" to fall back to a non-seasonal method.")));
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("series of %d observations is too short for method \"%s\"%s",
-						n, fc_method_name(requested), m > 1 ? " with its seasonal period" : ""),
-				 errdetail("The seasonal period is %d.", m),
+				 errmsg_plural("series of %d observation is too short for method \"%s\"%s",
+							   "series of %d observations is too short for method \"%s\"%s",
+							   n, n, fc_method_name(requested),
+							   m > 1 ? " with its seasonal period" : ""),
+				 m > 1 ? errdetail("The seasonal period is %d.", m) : 0,
 				 errhint("Remove \"short\": \"error\" from the options to fall back to a simpler method.")));
+	}
 	fc_fallback_count++;
 	if ((int) reason < (int) lengthof(fc_fallback_by_reason))
 		fc_fallback_by_reason[reason]++;
@@ -169,6 +188,14 @@ fit_ets_form(const double *y, int n, int m, FcEtsForm form, const FcOptions *opt
 	st = fc_ets_fit_form(y, n, m, form, &ctl, &e);
 	if (st == FC_ERR_TOO_SHORT)
 		return NULL;
+	if (st == FC_ERR_BAD_ARGUMENT &&
+		!(isnan(opts->alpha) && isnan(opts->beta) && isnan(opts->gamma) && isnan(opts->phi)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("fixed smoothing parameters are outside the admissible region of %s",
+						fc_method_name(method)),
+				 errdetail("ETS needs 0 < beta < alpha, 0 < gamma < 1 - alpha and 0.8 <= phi <= 0.98, and a forecastable model."),
+				 errhint("Fix fewer parameters, or choose values inside these bounds.")));
 	if (st != FC_OK)
 		fc_report_status(st, fc_method_name(method));
 	return model_from_ets(&e, method);
@@ -388,6 +415,7 @@ fc_forecast_model(const FcModel *model, int h, double level,
 
 	if (model->ets_error != 0)
 	{
+		double		no_season[1] = {0.0};
 		FcEtsModel	e;
 		int			nseason = model->nstates - 2;
 
@@ -405,7 +433,8 @@ fc_forecast_model(const FcModel *model, int h, double level,
 		e.sigma2 = model->params[FC_P_SIGMA2];
 		e.level = model->states[0];
 		e.slope = model->states[1];
-		e.season = nseason > 0 ? (double *) &model->states[2] : NULL;
+		/* the kernel reads season[] only for seasonal forms, but wants one */
+		e.season = nseason > 0 ? (double *) &model->states[2] : no_season;
 		e.nparam = model->nparam;
 		st = fc_ets_forecast(&e, h, level, 42, mean, lo, hi);
 	}

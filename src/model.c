@@ -139,6 +139,8 @@ forged(int code, const char *what)
 	ereport(ERROR,
 			(errcode(code),
 			 errmsg("invalid forecastin.model value: %s", what),
+			 code == ERRCODE_INVALID_BINARY_REPRESENTATION ?
+			 errhint("Models come from forecastin.fit(); their binary form is written by forecastin.model_send().") :
 			 errhint("Models come from forecastin.fit(); their text form is not meant to be edited.")));
 }
 
@@ -485,10 +487,12 @@ fc_model_in(PG_FUNCTION_ARGS)
 	if (key_int(jb, "version", 0, 255) != FC_MODEL_VERSION)
 		bad_text("unsupported version");
 
-	states = palloc(sizeof(JsonbValue *) * 100003);
-	nstates = count_array(jb, "states", states, 100002, true);
-	resid = palloc(sizeof(JsonbValue *) * 10000001);
-	nresid = count_array(jb, "residuals", resid, 10000000, false);
+	nstates = count_array(jb, "states", NULL, 100002, true);
+	states = palloc(sizeof(JsonbValue *) * (nstates + 1));
+	count_array(jb, "states", states, nstates, true);
+	nresid = count_array(jb, "residuals", NULL, 10000000, false);
+	resid = palloc(sizeof(JsonbValue *) * (nresid + 1));
+	count_array(jb, "residuals", resid, nresid, false);
 	m = fc_model_alloc(nstates);
 	m->method = key_method(jb, "method");
 	m->requested = key_method(jb, "requested");
@@ -656,7 +660,8 @@ fc_model_recv(PG_FUNCTION_ARGS)
 	{
 		int32		nresid = pq_getmsgint(buf, 4);
 
-		if (nresid < 0 || nresid != hdr.n || buf->len - buf->cursor != (int) (nresid * sizeof(double)))
+		if ((nresid != 0 && nresid != hdr.n) ||
+			buf->len - buf->cursor != (int) (nresid * sizeof(double)))
 			forged(ERRCODE_INVALID_BINARY_REPRESENTATION, "wrong number of residuals");
 		if (nresid > 0)
 		{

@@ -61,14 +61,17 @@ fc_time_to_datum(FcTimeKind kind, const FcTimeAxis *axis, int64 v,
 	}
 
 	/* v is a day number */
-	if (v < (int64) (DATETIME_MIN_JULIAN - POSTGRES_EPOCH_JDATE) ||
-		v >= (int64) (TIMESTAMP_END_JULIAN - POSTGRES_EPOCH_JDATE))
-		return false;
 	if (target == DATEOID)
 	{
+		if (v < (int64) (DATETIME_MIN_JULIAN - POSTGRES_EPOCH_JDATE) ||
+			v >= (int64) (DATE_END_JULIAN - POSTGRES_EPOCH_JDATE))
+			return false;
 		*result = DateADTGetDatum((DateADT) v);
 		return true;
 	}
+	if (v < (int64) (DATETIME_MIN_JULIAN - POSTGRES_EPOCH_JDATE) ||
+		v >= (int64) (TIMESTAMP_END_JULIAN - POSTGRES_EPOCH_JDATE))
+		return false;
 	if (target == TIMESTAMPTZOID)
 	{
 		TimestampTz tz;

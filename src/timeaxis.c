@@ -331,8 +331,10 @@ fc_time_natural_period(const FcTimeAxis *axis, int64_t n)
 				return 4;
 			return 1;
 		case FC_STEP_USEC:
-			if (axis->step > 0 && USEC_PER_DAY % axis->step == 0 && axis->step < USEC_PER_DAY)
-				return (int) (USEC_PER_DAY / axis->step);	/* 24 for hours */
+			/* 24 for hours, 48 for half hours, ... down to minutes */
+			if (axis->step >= INT64_C(60000000) && USEC_PER_DAY % axis->step == 0 &&
+				axis->step < USEC_PER_DAY)
+				return (int) (USEC_PER_DAY / axis->step);
 			if (axis->step == 7 * USEC_PER_DAY && n >= 2 * 52 + 1)
 				return 52;
 			if (axis->step == USEC_PER_DAY)
@@ -373,10 +375,18 @@ fc_time_step_name(const FcTimeAxis *axis, char *buf, size_t len)
 				snprintf(buf, len, "day");
 			else if (axis->step == 7 * USEC_PER_DAY)
 				snprintf(buf, len, "week");
+			else if (axis->step % INT64_C(60000000) == 0)
+				snprintf(buf, len, "%lld minute%s", (long long) (axis->step / INT64_C(60000000)),
+						 axis->step == INT64_C(60000000) ? "" : "s");
 			else if (axis->step % 1000000 == 0)
-				snprintf(buf, len, "%lld seconds", (long long) (axis->step / 1000000));
+				snprintf(buf, len, "%lld second%s", (long long) (axis->step / 1000000),
+						 axis->step == 1000000 ? "" : "s");
+			else if (axis->step % 1000 == 0)
+				snprintf(buf, len, "%lld millisecond%s", (long long) (axis->step / 1000),
+						 axis->step == 1000 ? "" : "s");
 			else
-				snprintf(buf, len, "%lld microseconds", (long long) axis->step);
+				snprintf(buf, len, "%lld microsecond%s", (long long) axis->step,
+						 axis->step == 1 ? "" : "s");
 			break;
 		default:
 			snprintf(buf, len, "%lld", (long long) axis->step);

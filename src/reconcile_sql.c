@@ -1,0 +1,1492 @@
+/*
+ * reconcile_sql.c
+ *	  forecastin.reconcile() and forecastin.coherence(): the SQL face of the
+ *	  reconciliation kernel (reconcile.c).
+ *
+ * Like pgRouting, the functions take their data as inner queries (text),
+ * run them with SPI as the calling user (the functions are SECURITY
+ * INVOKER and do not pin search_path, so the caller's tables and search
+ * path apply), and read columns by name:
+ *
+ *	 base query			path ltree, step int, yhat float8
+ *	 "residuals" query	path ltree, t <time>, resid float8
+ *	 "history" query	path ltree, t <time>, y float8
+ *
+ * where <time> is bigint, integer, smallint, date, timestamp or
+ * timestamptz, and the numbers may be any of float8, float4, numeric or an
+ * integer type.
+ *
+ * Rows are fetched through a cursor in batches, so a 28-million-row base
+ * query is never materialised by SPI.  The tree is built with a hash table
+ * on the path text; a path's parent is the path without its last label,
+ * and must itself be among the base forecasts.  Nodes are put in ltree
+ * order (depth-first, children sorted by label exactly as ltree compares
+ * them), which is both the topological order the kernel needs and the
+ * (path, step) order of the result.
+ *
+ * ltree values are read with the layout macros of ltree.h but not through
+ * DatumGetLtreeP: that would copy every short-header (packed) value, and a
+ * base query of 28M rows has 28M of them.  The payload of a packed value is
+ * the same bytes as that of an unpacked one, so we parse it in place.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "portability/instr_time.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+#include "utils/tuplestore.h"
+
+#include "ltree.h"
+
+#include "reconcile.h"
+
+PG_FUNCTION_INFO_V1(fc_reconcile_sql);
+PG_FUNCTION_INFO_V1(fc_coherence_sql);
+
+#define FETCH_BATCH 10000
+#define ACCEPTED_METHODS "bu, td_gsa, td_pha, td_fp, mo, ols, wls_struct, wls_var, mint_shrink, mint_sample"
+#define ACCEPTED_OPTIONS "residuals, history, level, nonnegative"
+
+/* ---------- a bump allocator for path keys and ltree copies ---------- */
+
+typedef struct Arena
+{
+	MemoryContext cxt;
+	char	   *cur;
+	Size		left;
+} Arena;
+
+static void *
+arena_alloc(Arena *a, Size sz)
+{
+	void	   *p;
+
+	sz = MAXALIGN(sz);
+	if (sz > a->left)
+	{
+		Size		block = Max(sz, (Size) 1024 * 1024);
+
+		a->cur = MemoryContextAlloc(a->cxt, block);
+		a->left = block;
+	}
+	p = a->cur;
+	a->cur += sz;
+	a->left -= sz;
+	return p;
+}
+
+/* ---------- hash tables: path text -> node, int64 -> index ---------- */
+
+typedef struct PathEnt
+{
+	const char *key;			/* NUL-terminated path text, in the arena */
+	int32		node;
+	uint32		hash;
+	char		status;
+} PathEnt;
+
+#define SH_PREFIX pathtab
+#define SH_ELEMENT_TYPE PathEnt
+#define SH_KEY_TYPE const char *
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) hash_bytes((const unsigned char *) (k), strlen(k))
+#define SH_EQUAL(tb, a, b) (strcmp((a), (b)) == 0)
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a) (a)->hash
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+typedef struct IntEnt
+{
+	int64		key;
+	int32		idx;
+	char		status;
+} IntEnt;
+
+static inline uint32
+mix64(uint64 x)
+{
+	x ^= x >> 33;
+	x *= UINT64CONST(0xff51afd7ed558ccd);
+	x ^= x >> 33;
+	x *= UINT64CONST(0xc4ceb9fe1a85ec53);
+	x ^= x >> 33;
+	return (uint32) x;
+}
+
+#define SH_PREFIX inttab
+#define SH_ELEMENT_TYPE IntEnt
+#define SH_KEY_TYPE int64
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) mix64((uint64) (k))
+#define SH_EQUAL(tb, a, b) ((a) == (b))
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+/* ---------- the base forecasts ---------- */
+
+typedef struct Base
+{
+	MemoryContext cxt;
+	Arena		arena;
+	pathtab_hash *paths;
+	StringInfoData keybuf;
+
+	/* nodes, in order of first appearance */
+	int32		n;
+	int32		cap;
+	char	  **key;			/* path text */
+	int32	   *depth;			/* nlevel */
+	struct varlena **lt;		/* copy of the caller's ltree value */
+
+	/* steps, in order of first appearance */
+	inttab_hash *steps;
+	int32		h;
+	int32		hcap;
+	int32	   *stepval;
+	double	  **col;			/* col[k][node]; NaN = not given yet */
+
+	/* last row's node and step (rows usually come grouped by path) */
+	int32		last_node;
+	int32		last_step;
+	int32		last_step_idx;
+	int64		rows;
+
+	/* the tree, after base_build_tree */
+	int32	   *order;			/* ltree order -> node */
+	int32	   *parent;			/* in ltree order */
+	int32	   *step_order;		/* step indexes by ascending step */
+	int32		n_agg;
+} Base;
+
+/* The name of the SQL function, for messages and the error context. */
+typedef struct QueryCtx
+{
+	const char *func;
+	const char *what;			/* "base", "residuals", "history" */
+} QueryCtx;
+
+static void
+query_error_callback(void *arg)
+{
+	QueryCtx   *q = (QueryCtx *) arg;
+
+	errcontext("while reading the %s query of forecastin.%s", q->what, q->func);
+}
+
+/* ---------- column types ---------- */
+
+static bool
+is_ltree_type(Oid typid)
+{
+	HeapTuple	tup;
+	bool		res = false;
+
+	typid = getBaseType(typid);
+	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(typid));
+	if (HeapTupleIsValid(tup))
+	{
+		Form_pg_type t = (Form_pg_type) GETSTRUCT(tup);
+
+		res = strcmp(NameStr(t->typname), "ltree") == 0 && t->typlen == -1;
+		ReleaseSysCache(tup);
+	}
+	return res;
+}
+
+static int
+find_column(TupleDesc desc, const char *name, const QueryCtx *q, const char *expect)
+{
+	int			col = SPI_fnumber(desc, name);
+
+	if (col <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("the %s query of forecastin.%s has no column \"%s\"", q->what, q->func, name),
+				 errdetail("The %s query must return columns named %s.", q->what, expect),
+				 errhint("Rename columns with AS, for example SELECT node AS path, h AS step, fc AS yhat FROM ...")));
+	return col;
+}
+
+static void
+check_column_type(TupleDesc desc, int col, const char *name, const QueryCtx *q,
+				  const Oid *ok, const char *accepted)
+{
+	Oid			typid = getBaseType(SPI_gettypeid(desc, col));
+	int			i;
+
+	for (i = 0; ok[i] != InvalidOid; i++)
+		if (typid == ok[i])
+			return;
+	ereport(ERROR,
+			(errcode(ERRCODE_DATATYPE_MISMATCH),
+			 errmsg("column \"%s\" of the %s query of forecastin.%s has type %s", name, q->what,
+					q->func, format_type_be(SPI_gettypeid(desc, col))),
+			 errdetail("Accepted types: %s.", accepted),
+			 errhint("Cast the column, for example %s::%s.", name,
+					 strcmp(accepted, "ltree") == 0 ? "ltree" : "float8")));
+}
+
+static const Oid number_types[] = {FLOAT8OID, FLOAT4OID, NUMERICOID, INT8OID, INT4OID, INT2OID, InvalidOid};
+static const Oid step_types[] = {INT4OID, INT2OID, INT8OID, InvalidOid};
+static const Oid time_types[] = {INT8OID, INT4OID, INT2OID, DATEOID, TIMESTAMPOID, TIMESTAMPTZOID, InvalidOid};
+
+#define NUMBER_TYPES "double precision, real, numeric, bigint, integer, smallint"
+#define STEP_TYPES "integer, smallint, bigint"
+#define TIME_TYPES "bigint, integer, smallint, date, timestamp, timestamptz"
+
+static double
+datum_to_double(Datum d, Oid typid)
+{
+	switch (typid)
+	{
+		case FLOAT8OID:
+			return DatumGetFloat8(d);
+		case FLOAT4OID:
+			return (double) DatumGetFloat4(d);
+		case INT8OID:
+			return (double) DatumGetInt64(d);
+		case INT4OID:
+			return (double) DatumGetInt32(d);
+		case INT2OID:
+			return (double) DatumGetInt16(d);
+		default:				/* NUMERICOID */
+			return DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, d));
+	}
+}
+
+static int64
+datum_to_time(Datum d, Oid typid)
+{
+	switch (typid)
+	{
+		case INT8OID:
+			return DatumGetInt64(d);
+		case INT4OID:
+			return DatumGetInt32(d);
+		case INT2OID:
+			return DatumGetInt16(d);
+		case DATEOID:
+			return DatumGetDateADT(d);
+		default:				/* TIMESTAMP(TZ)OID: microseconds */
+			return DatumGetTimestamp(d);
+	}
+}
+
+static char *
+time_to_text(int64 t, Oid typid)
+{
+	switch (typid)
+	{
+		case DATEOID:
+			return DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum((DateADT) t)));
+		case TIMESTAMPOID:
+			return DatumGetCString(DirectFunctionCall1(timestamp_out, TimestampGetDatum(t)));
+		case TIMESTAMPTZOID:
+			return DatumGetCString(DirectFunctionCall1(timestamptz_out, TimestampTzGetDatum(t)));
+		default:
+			return psprintf(INT64_FORMAT, t);
+	}
+}
+
+/* ---------- reading ltree values ---------- */
+
+/*
+ * The path text "a.b.c" of an ltree value (packed or not) into buf;
+ * returns its number of levels.  Validates lengths against the datum size
+ * so that a damaged value cannot make us read past it.
+ */
+static int
+ltree_text(struct varlena *v, StringInfo buf)
+{
+	const char *payload = VARDATA_ANY(v);
+	Size		len = VARSIZE_ANY_EXHDR(v);
+	Size		off = LTREE_HDRSIZE - VARHDRSZ;
+	uint16		numlevel;
+	int			i;
+
+	resetStringInfo(buf);
+	if (len < off)
+		elog(ERROR, "invalid ltree value of %zu bytes", len);
+	memcpy(&numlevel, payload, sizeof(uint16));
+	for (i = 0; i < numlevel; i++)
+	{
+		uint16		llen;
+
+		if (off + LEVEL_HDRSIZE > len)
+			elog(ERROR, "invalid ltree value: truncated level %d", i);
+		memcpy(&llen, payload + off, sizeof(uint16));
+		if (off + LEVEL_HDRSIZE + llen > len)
+			elog(ERROR, "invalid ltree value: truncated label %d", i);
+		if (i > 0)
+			appendStringInfoChar(buf, '.');
+		appendBinaryStringInfo(buf, payload + off + LEVEL_HDRSIZE, llen);
+		off += MAXALIGN(llen + LEVEL_HDRSIZE);
+	}
+	return numlevel;
+}
+
+static inline bool
+same_payload(struct varlena *a, struct varlena *b)
+{
+	Size		la = VARSIZE_ANY_EXHDR(a);
+
+	return la == VARSIZE_ANY_EXHDR(b) && memcmp(VARDATA_ANY(a), VARDATA_ANY(b), la) == 0;
+}
+
+/* ---------- the base query ---------- */
+
+static void
+base_init(Base *b, MemoryContext cxt)
+{
+	memset(b, 0, sizeof(*b));
+	b->cxt = cxt;
+	b->arena.cxt = cxt;
+	b->paths = pathtab_create(cxt, 1024, NULL);
+	b->steps = inttab_create(cxt, 64, NULL);
+	initStringInfo(&b->keybuf);
+	b->cap = 1024;
+	b->key = palloc(sizeof(char *) * b->cap);
+	b->depth = palloc(sizeof(int32) * b->cap);
+	b->lt = palloc(sizeof(struct varlena *) * b->cap);
+	b->hcap = 16;
+	b->stepval = palloc(sizeof(int32) * b->hcap);
+	b->col = palloc(sizeof(double *) * b->hcap);
+	b->last_node = -1;
+}
+
+static void
+fill_nan(double *p, Size from, Size to)
+{
+	Size		i;
+
+	for (i = from; i < to; i++)
+		p[i] = NAN;
+}
+
+/* Node of the path value v, adding it when new. */
+static int32
+base_node(Base *b, struct varlena *v, const QueryCtx *q)
+{
+	PathEnt    *e;
+	bool		found;
+	int			nlevel;
+
+	if (b->last_node >= 0 && same_payload(v, b->lt[b->last_node]))
+		return b->last_node;
+
+	nlevel = ltree_text(v, &b->keybuf);
+	e = pathtab_insert(b->paths, b->keybuf.data, &found);
+	if (!found)
+	{
+		int32		i = b->n;
+		char	   *k;
+		Size		vs = VARSIZE_ANY(v);
+
+		if (nlevel == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("the %s query of forecastin.%s returned an empty path", q->what, q->func),
+					 errdetail("Every series needs a path of at least one label; the roots of the hierarchy have one label.")));
+		if (b->n == b->cap)
+		{
+			int32		k2;
+			Size		newcap = (Size) b->cap * 2;
+
+			if (newcap > MaxAllocSize / sizeof(double))
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("too many paths in the %s query of forecastin.%s", q->what, q->func)));
+			b->key = repalloc(b->key, sizeof(char *) * newcap);
+			b->depth = repalloc(b->depth, sizeof(int32) * newcap);
+			b->lt = repalloc(b->lt, sizeof(struct varlena *) * newcap);
+			for (k2 = 0; k2 < b->h; k2++)
+			{
+				b->col[k2] = repalloc(b->col[k2], sizeof(double) * newcap);
+				fill_nan(b->col[k2], b->cap, newcap);
+			}
+			b->cap = (int32) newcap;
+		}
+		k = arena_alloc(&b->arena, b->keybuf.len + 1);
+		memcpy(k, b->keybuf.data, b->keybuf.len + 1);
+		e->key = k;
+		e->node = i;
+		b->key[i] = k;
+		b->depth[i] = nlevel;
+		b->lt[i] = arena_alloc(&b->arena, vs);
+		memcpy(b->lt[i], v, vs);
+		b->n++;
+	}
+	b->last_node = e->node;
+	return e->node;
+}
+
+static int32
+base_step(Base *b, int32 step)
+{
+	IntEnt	   *e;
+	bool		found;
+
+	if (b->h > 0 && step == b->last_step)
+		return b->last_step_idx;
+	e = inttab_insert(b->steps, step, &found);
+	if (!found)
+	{
+		if (b->h == b->hcap)
+		{
+			b->hcap *= 2;
+			b->stepval = repalloc(b->stepval, sizeof(int32) * b->hcap);
+			b->col = repalloc(b->col, sizeof(double *) * b->hcap);
+		}
+		b->stepval[b->h] = step;
+		b->col[b->h] = palloc(sizeof(double) * b->cap);
+		fill_nan(b->col[b->h], 0, b->cap);
+		e->idx = b->h++;
+	}
+	b->last_step = step;
+	b->last_step_idx = e->idx;
+	return e->idx;
+}
+
+/*
+ * Open a cursor on the inner query and return its portal; the caller
+ * fetches.  Checks that the named columns exist.
+ */
+static Portal
+open_query(const char *sql, const QueryCtx *q)
+{
+	Portal		portal;
+
+	portal = SPI_cursor_open_with_args(NULL, sql, 0, NULL, NULL, NULL, false, 0);
+	if (portal == NULL)
+		elog(ERROR, "SPI_cursor_open_with_args failed: %s", SPI_result_code_string(SPI_result));
+	return portal;
+}
+
+static void
+read_base(Base *b, const char *sql, const QueryCtx *q)
+{
+	Portal		portal = open_query(sql, q);
+	int			cpath = 0,
+				cstep = 0,
+				cy = 0;
+	Oid			tstep = InvalidOid,
+				ty = InvalidOid;
+	bool		first = true;
+	Datum	   *values = NULL;
+	bool	   *nulls = NULL;
+
+	for (;;)
+	{
+		SPITupleTable *tt;
+		uint64		i;
+
+		SPI_cursor_fetch(portal, true, FETCH_BATCH);
+		MemoryContextSwitchTo(b->cxt);
+		tt = SPI_tuptable;
+		if (first)
+		{
+			TupleDesc	desc = tt->tupdesc;
+
+			cpath = find_column(desc, "path", q, "path, step and yhat");
+			cstep = find_column(desc, "step", q, "path, step and yhat");
+			cy = find_column(desc, "yhat", q, "path, step and yhat");
+			if (!is_ltree_type(SPI_gettypeid(desc, cpath)))
+				check_column_type(desc, cpath, "path", q, (const Oid[]) {InvalidOid}, "ltree");
+			check_column_type(desc, cstep, "step", q, step_types, STEP_TYPES);
+			check_column_type(desc, cy, "yhat", q, number_types, NUMBER_TYPES);
+			tstep = getBaseType(SPI_gettypeid(desc, cstep));
+			ty = getBaseType(SPI_gettypeid(desc, cy));
+			values = palloc(sizeof(Datum) * desc->natts);
+			nulls = palloc(sizeof(bool) * desc->natts);
+			first = false;
+		}
+		for (i = 0; i < SPI_processed; i++)
+		{
+			int32		node,
+						sidx;
+			int64		step;
+			double		y;
+			struct varlena *v;
+
+			heap_deform_tuple(tt->vals[i], tt->tupdesc, values, nulls);
+			if (nulls[cpath - 1] || nulls[cstep - 1] || nulls[cy - 1])
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("the %s query of forecastin.%s returned a NULL %s", q->what, q->func,
+								nulls[cpath - 1] ? "path" : nulls[cstep - 1] ? "step" : "yhat"),
+						 errhint("Filter NULLs out, or replace a missing forecast with coalesce(yhat, 0).")));
+			v = (struct varlena *) DatumGetPointer(values[cpath - 1]);
+			if (VARATT_IS_EXTENDED(v) && !VARATT_IS_SHORT(v))
+				v = pg_detoast_datum_packed(v);
+			step = tstep == INT8OID ? DatumGetInt64(values[cstep - 1]) :
+				tstep == INT4OID ? DatumGetInt32(values[cstep - 1]) : DatumGetInt16(values[cstep - 1]);
+			if (step < PG_INT32_MIN || step > PG_INT32_MAX)
+				ereport(ERROR,
+						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						 errmsg("step " INT64_FORMAT " is out of range for integer", step)));
+			y = datum_to_double(values[cy - 1], ty);
+			node = base_node(b, v, q);
+			if (!isfinite(y))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_EXCEPTION),
+						 errmsg("forecast for path \"%s\" at step %d is %s", b->key[node], (int32) step,
+								isnan(y) ? "NaN" : "infinite"),
+						 errdetail("Base forecasts must be finite numbers."),
+						 errhint("Fix or filter the model that produced it, for example WHERE yhat <> 'NaN'.")));
+			sidx = base_step(b, (int32) step);
+			if (!isnan(b->col[sidx][node]))
+				ereport(ERROR,
+						(errcode(ERRCODE_CARDINALITY_VIOLATION),
+						 errmsg("duplicate forecast for path \"%s\" at step %d", b->key[node], (int32) step),
+						 errdetail("Each (path, step) may appear once in the base forecasts."),
+						 errhint("Aggregate duplicates first, for example with GROUP BY path, step.")));
+			b->col[sidx][node] = y;
+			b->rows++;
+		}
+		SPI_freetuptable(tt);
+		if (SPI_processed == 0)
+			break;
+		CHECK_FOR_INTERRUPTS();
+	}
+	SPI_cursor_close(portal);
+	MemoryContextSwitchTo(b->cxt);
+}
+
+/* ltree order of two sibling labels: memcmp, then length */
+static const char *sort_keys_base;
+
+static const char *
+last_label(const char *key, int *len)
+{
+	const char *dot = strrchr(key, '.');
+	const char *l = dot ? dot + 1 : key;
+
+	*len = strlen(l);
+	return l;
+}
+
+static int
+label_cmp(const void *a, const void *b)
+{
+	const char *const *keys = (const char *const *) sort_keys_base;
+	int			la,
+				lb;
+	const char *sa = last_label(keys[*(const int32 *) a], &la);
+	const char *sb = last_label(keys[*(const int32 *) b], &lb);
+	int			r = memcmp(sa, sb, Min(la, lb));
+
+	if (r != 0)
+		return r;
+	return la - lb;
+}
+
+static int
+step_cmp(const void *a, const void *b)
+{
+	const int32 *sv = (const int32 *) sort_keys_base;
+	int32		x = sv[*(const int32 *) a],
+				y = sv[*(const int32 *) b];
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Parents from the path text, completeness of the (path, step) grid, and
+ * the ltree order.  With reorder, b->col is permuted into that order.
+ */
+static void
+base_build_tree(Base *b, const QueryCtx *q, bool reorder)
+{
+	int32		n = b->n;
+	int32	   *par = palloc(sizeof(int32) * (n + 1));
+	int32	   *start = palloc0(sizeof(int32) * (n + 2));
+	int32	   *kids = palloc(sizeof(int32) * (n + 1));
+	int32	   *fill = palloc0(sizeof(int32) * (n + 1));
+	int32	   *roots = palloc(sizeof(int32) * (n + 1));
+	int32	   *stack = palloc(sizeof(int32) * (n + 1));
+	int32	   *pos = palloc(sizeof(int32) * (n + 1));
+	int32		nroots = 0,
+				sp = 0,
+				cnt = 0;
+	int32		i,
+				k;
+
+	/* every node has every step */
+	for (k = 0; k < b->h; k++)
+	{
+		const double *c = b->col[k];
+
+		for (i = 0; i < n; i++)
+			if (isnan(c[i]))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_EXCEPTION),
+						 errmsg("missing forecast for path \"%s\" at step %d", b->key[i], b->stepval[k]),
+						 errdetail("Every path needs a forecast for every step that appears in the %s query (%d steps).",
+								   q->what, b->h),
+						 errhint("Restrict the query to a common horizon, or fill the gap.")));
+		CHECK_FOR_INTERRUPTS();
+	}
+
+	/* parents */
+	for (i = 0; i < n; i++)
+	{
+		const char *key = b->key[i];
+		const char *dot = strrchr(key, '.');
+		PathEnt    *e;
+
+		if (dot == NULL)
+		{
+			par[i] = -1;
+			roots[nroots++] = i;
+			continue;
+		}
+		resetStringInfo(&b->keybuf);
+		appendBinaryStringInfo(&b->keybuf, key, dot - key);
+		e = pathtab_lookup(b->paths, b->keybuf.data);
+		if (e == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("path \"%s\" has no parent \"%s\" in the %s forecasts", key, b->keybuf.data, q->what),
+					 errdetail("Every prefix of a path must have its own forecasts: the hierarchy is read from the paths."),
+					 errhint("Add the missing aggregate (for example the sum of its children), or start the paths below it with subpath().")));
+		par[i] = e->node;
+		start[e->node + 1]++;
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	/* children lists, sorted by label */
+	for (i = 0; i < n; i++)
+		start[i + 1] += start[i];
+	for (i = 0; i < n; i++)
+		if (par[i] >= 0)
+			kids[start[par[i]] + fill[par[i]]++] = i;
+	sort_keys_base = (const char *) b->key;
+	qsort(roots, nroots, sizeof(int32), label_cmp);
+	for (i = 0; i < n; i++)
+		if (start[i + 1] - start[i] > 1)
+			qsort(kids + start[i], start[i + 1] - start[i], sizeof(int32), label_cmp);
+	b->n_agg = 0;
+	for (i = 0; i < n; i++)
+		if (start[i + 1] > start[i])
+			b->n_agg++;
+
+	/* depth-first, pre-order: parents first, siblings by label */
+	b->order = palloc(sizeof(int32) * (n + 1));
+	for (i = nroots - 1; i >= 0; i--)
+		stack[sp++] = roots[i];
+	while (sp > 0)
+	{
+		int32		v = stack[--sp];
+
+		pos[v] = cnt;
+		b->order[cnt++] = v;
+		for (k = start[v + 1] - 1; k >= start[v]; k--)
+			stack[sp++] = kids[k];
+	}
+	Assert(cnt == n);
+	b->parent = palloc(sizeof(int32) * (n + 1));
+	for (i = 0; i < n; i++)
+	{
+		int32		v = b->order[i];
+
+		b->parent[i] = par[v] < 0 ? -1 : pos[par[v]];
+	}
+
+	if (reorder)
+	{
+		double	   *tmp = palloc(sizeof(double) * (Size) Max(n, 1));
+
+		for (k = 0; k < b->h; k++)
+		{
+			double	   *c = b->col[k];
+
+			for (i = 0; i < n; i++)
+				tmp[i] = c[b->order[i]];
+			b->col[k] = tmp;
+			tmp = c;
+		}
+		pfree(tmp);
+	}
+
+	b->step_order = palloc(sizeof(int32) * (b->h + 1));
+	for (k = 0; k < b->h; k++)
+		b->step_order[k] = k;
+	sort_keys_base = (const char *) b->stepval;
+	qsort(b->step_order, b->h, sizeof(int32), step_cmp);
+
+	pfree(par);
+	pfree(start);
+	pfree(kids);
+	pfree(fill);
+	pfree(roots);
+	pfree(stack);
+	pfree(pos);
+}
+
+/* ---------- residuals and history ---------- */
+
+typedef enum AuxMode
+{
+	AUX_STORE,					/* keep every value, aligned on t */
+	AUX_MOMENTS					/* keep count, sum of squares, t fingerprint */
+} AuxMode;
+
+typedef struct Aux
+{
+	AuxMode		mode;
+	const char *valname;		/* "resid" or "y" */
+	int32		n;				/* nodes (ltree order) */
+	const bool *needed;			/* which nodes must have a series */
+	int32	   *count;
+	uint64	   *fingerprint;	/* sum of mix(t) */
+	double	   *sumsq;			/* AUX_MOMENTS */
+	/* AUX_STORE: t-major columns over all n nodes */
+	inttab_hash *times;
+	int32		t;
+	int32		tcap;
+	int64	   *tval;
+	double	  **col;
+	Oid			ttype;
+} Aux;
+
+static void
+read_aux(Base *b, Aux *a, const char *sql, const QueryCtx *q)
+{
+	Portal		portal = open_query(sql, q);
+	int			cpath = 0,
+				ct = 0,
+				cv = 0;
+	Oid			tv = InvalidOid;
+	bool		first = true;
+	Datum	   *values = NULL;
+	bool	   *nulls = NULL;
+	int32	   *pos = palloc(sizeof(int32) * (b->n + 1));
+	char		expect[64];
+	int32		i,
+				last_node = -1;
+	struct varlena *last_v = NULL;
+	int64		last_t = 0;
+	int32		last_tidx = -1;
+
+	snprintf(expect, sizeof(expect), "path, t and %s", a->valname);
+	for (i = 0; i < b->n; i++)
+		pos[b->order[i]] = i;
+	a->count = palloc0(sizeof(int32) * (a->n + 1));
+	a->fingerprint = palloc0(sizeof(uint64) * (a->n + 1));
+	if (a->mode == AUX_MOMENTS)
+		a->sumsq = palloc0(sizeof(double) * (a->n + 1));
+	else
+	{
+		a->times = inttab_create(b->cxt, 256, NULL);
+		a->tcap = 64;
+		a->tval = palloc(sizeof(int64) * a->tcap);
+		a->col = palloc(sizeof(double *) * a->tcap);
+	}
+
+	for (;;)
+	{
+		SPITupleTable *tt;
+		uint64		r;
+
+		SPI_cursor_fetch(portal, true, FETCH_BATCH);
+		MemoryContextSwitchTo(b->cxt);
+		tt = SPI_tuptable;
+		if (first)
+		{
+			TupleDesc	desc = tt->tupdesc;
+
+			cpath = find_column(desc, "path", q, expect);
+			ct = find_column(desc, "t", q, expect);
+			cv = find_column(desc, a->valname, q, expect);
+			if (!is_ltree_type(SPI_gettypeid(desc, cpath)))
+				check_column_type(desc, cpath, "path", q, (const Oid[]) {InvalidOid}, "ltree");
+			check_column_type(desc, ct, "t", q, time_types, TIME_TYPES);
+			check_column_type(desc, cv, a->valname, q, number_types, NUMBER_TYPES);
+			a->ttype = getBaseType(SPI_gettypeid(desc, ct));
+			tv = getBaseType(SPI_gettypeid(desc, cv));
+			values = palloc(sizeof(Datum) * desc->natts);
+			nulls = palloc(sizeof(bool) * desc->natts);
+			first = false;
+		}
+		for (r = 0; r < SPI_processed; r++)
+		{
+			struct varlena *v;
+			int32		node;
+			int64		t;
+			double		y;
+
+			heap_deform_tuple(tt->vals[r], tt->tupdesc, values, nulls);
+			if (nulls[cpath - 1] || nulls[ct - 1] || nulls[cv - 1])
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("the %s query of forecastin.%s returned a NULL %s", q->what, q->func,
+								nulls[cpath - 1] ? "path" : nulls[ct - 1] ? "t" : a->valname),
+						 errhint("Filter NULLs out, and give every series the same time points.")));
+			v = (struct varlena *) DatumGetPointer(values[cpath - 1]);
+			if (VARATT_IS_EXTENDED(v) && !VARATT_IS_SHORT(v))
+				v = pg_detoast_datum_packed(v);
+			if (last_v != NULL && same_payload(v, last_v))
+				node = last_node;
+			else
+			{
+				PathEnt    *e;
+
+				ltree_text(v, &b->keybuf);
+				e = pathtab_lookup(b->paths, b->keybuf.data);
+				/* paths outside the base forecasts are not used */
+				node = e ? pos[e->node] : -1;
+				last_node = node;
+				last_v = node >= 0 ? b->lt[e->node] : NULL;
+			}
+			if (node < 0 || !a->needed[node])
+				continue;
+			t = datum_to_time(values[ct - 1], a->ttype);
+			y = datum_to_double(values[cv - 1], tv);
+			if (!isfinite(y))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_EXCEPTION),
+						 errmsg("%s of path \"%s\" at t = %s is %s", a->valname, b->key[b->order[node]],
+								time_to_text(t, a->ttype), isnan(y) ? "NaN" : "infinite"),
+						 errdetail("The %s query must return finite numbers.", q->what)));
+			a->count[node]++;
+			a->fingerprint[node] += (uint64) mix64((uint64) t) * UINT64CONST(0x9E3779B97F4A7C15) + (uint64) t;
+			if (a->mode == AUX_MOMENTS)
+				a->sumsq[node] += y * y;
+			else
+			{
+				int32		tidx;
+				double	   *slot;
+
+				if (last_tidx >= 0 && t == last_t)
+					tidx = last_tidx;
+				else
+				{
+					bool		found;
+					IntEnt	   *e = inttab_insert(a->times, t, &found);
+
+					if (!found)
+					{
+						if (a->t == a->tcap)
+						{
+							a->tcap *= 2;
+							a->tval = repalloc(a->tval, sizeof(int64) * a->tcap);
+							a->col = repalloc(a->col, sizeof(double *) * a->tcap);
+						}
+						a->tval[a->t] = t;
+						a->col[a->t] = palloc(sizeof(double) * (a->n + 1));
+						fill_nan(a->col[a->t], 0, a->n);
+						e->idx = a->t++;
+					}
+					tidx = e->idx;
+					last_t = t;
+					last_tidx = tidx;
+				}
+				slot = &a->col[tidx][node];
+				if (!isnan(*slot))
+					ereport(ERROR,
+							(errcode(ERRCODE_CARDINALITY_VIOLATION),
+							 errmsg("duplicate %s for path \"%s\" at t = %s", a->valname,
+									b->key[b->order[node]], time_to_text(t, a->ttype)),
+							 errdetail("Each (path, t) may appear once in the %s query.", q->what)));
+				*slot = y;
+			}
+		}
+		SPI_freetuptable(tt);
+		if (SPI_processed == 0)
+			break;
+		CHECK_FOR_INTERRUPTS();
+	}
+	SPI_cursor_close(portal);
+	MemoryContextSwitchTo(b->cxt);
+	pfree(pos);
+}
+
+/*
+ * Every needed node has a series, all of the same length and on the same
+ * time points.  Returns that length.
+ */
+static int32
+aux_check(Base *b, Aux *a, const QueryCtx *q, const char *method)
+{
+	int32		i,
+				ref = -1;
+	int32		len = 0;
+
+	for (i = 0; i < a->n; i++)
+	{
+		if (!a->needed[i])
+			continue;
+		if (a->count[i] == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("no %s for path \"%s\"", strcmp(q->what, "history") == 0 ? "history" : "residuals",
+							b->key[b->order[i]]),
+					 errdetail("Method %s needs the %s of %s.", method, q->what,
+							   strcmp(q->what, "history") == 0 ?
+							   "every bottom-level path (the roots' totals are summed from them when absent)" :
+							   "every path of the base forecasts"),
+					 errhint("Check the paths returned by the %s query.", q->what)));
+		if (ref < 0)
+		{
+			ref = i;
+			len = a->count[i];
+			continue;
+		}
+		if (a->count[i] != len)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("%s series of unequal length", strcmp(q->what, "history") == 0 ? "history" : "residual"),
+					 errdetail("Path \"%s\" has %d values, path \"%s\" has %d.",
+							   b->key[b->order[ref]], len, b->key[b->order[i]], a->count[i]),
+					 errhint("Give every series the same time points, for example by restricting the %s query to a common window.",
+							 q->what)));
+		if (a->fingerprint[i] != a->fingerprint[ref])
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("%s series cover different time points", strcmp(q->what, "history") == 0 ? "history" : "residual"),
+					 errdetail("Paths \"%s\" and \"%s\" have %d values each, at different times.",
+							   b->key[b->order[ref]], b->key[b->order[i]], len),
+					 errhint("Give every series the same time points, for example by restricting the %s query to a common window.",
+							 q->what)));
+	}
+	return len;
+}
+
+/* Node-major copies of the stored series, pointers for the kernel. */
+static const double **
+aux_series(Aux *a, int32 T)
+{
+	const double **ser = palloc0(sizeof(double *) * (a->n + 1));
+	Size		nneed = 0;
+	double	   *block;
+	int32		i,
+				k;
+
+	for (i = 0; i < a->n; i++)
+		if (a->needed[i] && a->count[i] > 0)
+			nneed++;
+	block = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * (nneed * T + 1));
+	for (i = 0; i < a->n; i++)
+	{
+		double	   *dst;
+
+		if (!a->needed[i] || a->count[i] == 0)
+			continue;
+		dst = block;
+		block += T;
+		for (k = 0; k < T; k++)
+			dst[k] = a->col[k][i];
+		ser[i] = dst;
+	}
+	for (k = 0; k < a->t; k++)
+		pfree(a->col[k]);
+	return ser;
+}
+
+/* ---------- options ---------- */
+
+typedef struct RecOptions
+{
+	char	   *residuals;
+	char	   *history;
+	int32		level;
+	bool		level_given;
+	bool		nonnegative;
+} RecOptions;
+
+static const char *
+jbv_type(const JsonbValue *v)
+{
+	switch (v->type)
+	{
+		case jbvNull:
+			return "null";
+		case jbvString:
+			return "a string";
+		case jbvNumeric:
+			return "a number";
+		case jbvBool:
+			return "a boolean";
+		default:
+			return "an object or array";
+	}
+}
+
+static void
+parse_options(Jsonb *jb, RecOptions *o)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	char	   *key = NULL;
+	int			depth = 0;
+
+	memset(o, 0, sizeof(*o));
+	if (jb == NULL)
+		return;
+	if (!JB_ROOT_IS_OBJECT(jb) || JB_ROOT_IS_SCALAR(jb))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("reconciliation options must be a JSON object"),
+				 errhint("For example '{\"residuals\": \"SELECT path, t, resid FROM r\"}'.")));
+	it = JsonbIteratorInit(&jb->root);
+	while ((tok = JsonbIteratorNext(&it, &v, false)) != WJB_DONE)
+	{
+		if (tok == WJB_BEGIN_OBJECT || tok == WJB_BEGIN_ARRAY)
+		{
+			if (++depth > 1)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("option \"%s\" must not be an object or array", key ? key : "?")));
+			continue;
+		}
+		if (tok == WJB_END_OBJECT || tok == WJB_END_ARRAY)
+		{
+			depth--;
+			continue;
+		}
+		if (tok == WJB_KEY)
+		{
+			key = pnstrdup(v.val.string.val, v.val.string.len);
+			continue;
+		}
+		if (tok != WJB_VALUE)
+			continue;
+		if (strcmp(key, "residuals") == 0 || strcmp(key, "history") == 0)
+		{
+			if (v.type != jbvString)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("option \"%s\" must be a string (a query), not %s", key, jbv_type(&v))));
+			if (key[0] == 'r')
+				o->residuals = pnstrdup(v.val.string.val, v.val.string.len);
+			else
+				o->history = pnstrdup(v.val.string.val, v.val.string.len);
+		}
+		else if (strcmp(key, "level") == 0)
+		{
+			double		d;
+
+			if (v.type != jbvNumeric)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("option \"level\" must be a number, not %s", jbv_type(&v))));
+			d = DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v.val.numeric)));
+			if (!(d >= 1 && d <= 65535 && d == floor(d)))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("invalid middle-out level %g", d),
+						 errdetail("A level is a path depth (nlevel): a whole number from 1 (the roots) down.")));
+			o->level = (int32) d;
+			o->level_given = true;
+		}
+		else if (strcmp(key, "nonnegative") == 0)
+		{
+			if (v.type != jbvBool)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("option \"nonnegative\" must be true or false, not %s", jbv_type(&v))));
+			o->nonnegative = v.val.boolean;
+		}
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown reconciliation option \"%s\"", key),
+					 errhint("Accepted options: " ACCEPTED_OPTIONS ".")));
+	}
+}
+
+static FcRecMethod
+parse_method(text *t)
+{
+	char	   *s = text_to_cstring(t);
+	char	   *c;
+	int			m;
+
+	for (c = s; *c; c++)
+		*c = pg_ascii_tolower((unsigned char) *c);
+	m = fc_rec_method_from_name(s);
+	if (m < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown reconciliation method \"%s\"", text_to_cstring(t)),
+				 errhint("Accepted methods: " ACCEPTED_METHODS ".")));
+	return (FcRecMethod) m;
+}
+
+/* ---------- kernel failures ---------- */
+
+static void
+report_kernel(FcStatus st, const FcRecInfo *info, const Base *b, FcRecMethod m,
+			  const RecOptions *o, int32 T)
+{
+	const char *path = info->bad_node >= 0 && info->bad_node < b->n ?
+		b->key[b->order[info->bad_node]] : "?";
+
+	switch (info->reason)
+	{
+		case FC_REC_LEVEL_RANGE:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("middle-out level %d does not exist in the hierarchy", o->level),
+					 errdetail("Levels are path depths (nlevel), from 1 (the roots) to %d here.", info->bad_value)));
+			break;
+		case FC_REC_LEAF_ABOVE_LEVEL:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("path \"%s\" is a bottom-level series at level %d, above the middle-out level %d",
+							path, info->bad_value, o->level),
+					 errdetail("Middle-out needs every path at level %d to have its own forecast and every bottom-level path at that level or deeper; "
+							   "this path would be both a leaf and a parent of level %d.", o->level, o->level),
+					 errhint("Choose a level no deeper than %d, or a method that accepts leaves at different depths (bu, td_*, ols, wls_*, mint_*).",
+							 info->bad_value)));
+			break;
+		case FC_REC_NO_HISTORY:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("no history for path \"%s\"", path),
+					 errdetail("Method %s needs the history of every bottom-level path.", fc_rec_method_name(m))));
+			break;
+		case FC_REC_ZERO_TOTAL:
+			ereport(ERROR,
+					(errcode(ERRCODE_DIVISION_BY_ZERO),
+					 errmsg("history of the total \"%s\" is zero %s", path,
+							m == FC_REC_TD_GSA ? "in every period" : "in sum"),
+					 errdetail("Top-down proportions divide by the history of the top of the hierarchy."),
+					 errhint("Use td_fp (forecast proportions) or a longer history.")));
+			break;
+		case FC_REC_NO_RESID:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("no residuals for path \"%s\"", path),
+					 errdetail("Method %s needs the in-sample residuals of every path.", fc_rec_method_name(m))));
+			break;
+		case FC_REC_ZERO_VARIANCE:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("residuals of path \"%s\" are all zero", path),
+					 errdetail("Method %s weights each series by the inverse of its residual variance.", fc_rec_method_name(m)),
+					 errhint("Leave that series out of the hierarchy, or use wls_struct or ols.")));
+			break;
+		case FC_REC_TOO_FEW_RESID:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("too few residuals for %s: %d per series", fc_rec_method_name(m), T),
+					 errdetail("The covariance estimate needs at least 2 time points.")));
+			break;
+		case FC_REC_TOO_MANY_AGG:
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("hierarchy has %d aggregate series, more than %s accepts (%d)",
+							info->n_agg, fc_rec_method_name(m), info->bad_value),
+					 errdetail("MinT solves a dense system with one row per aggregate series."),
+					 errhint("Use wls_var or wls_struct, which run in linear time, or reconcile subtrees separately.")));
+			break;
+		case FC_REC_NOT_PD:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("covariance of the coherence errors is singular even after shrinkage"),
+					 errdetail("Shrinkage intensity %.4g; the residuals are exactly coherent or collinear.", info->lambda),
+					 errhint("Use wls_var or wls_struct.")));
+			break;
+		case FC_REC_NONFINITE:
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("%s reconciliation produced a non-finite value", fc_rec_method_name(m)),
+					 errdetail("The forecasts, history or residuals may be too large in magnitude.")));
+			break;
+		default:
+			elog(ERROR, "reconciliation kernel failed: status %d, reason %d", (int) st, (int) info->reason);
+	}
+}
+
+/* ---------- forecastin.reconcile ---------- */
+
+static double
+elapsed_ms(instr_time start)
+{
+	instr_time	now;
+
+	INSTR_TIME_SET_CURRENT(now);
+	INSTR_TIME_SUBTRACT(now, start);
+	return INSTR_TIME_GET_MILLISEC(now);
+}
+
+Datum
+fc_reconcile_sql(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext callercxt = CurrentMemoryContext;
+	MemoryContext work;
+	FcRecMethod method;
+	RecOptions	opts;
+	char	   *base_sql;
+	Base		b;
+	Aux			aux;
+	bool	   *needed = NULL;
+	FcRecProblem prob;
+	FcRecInfo	info;
+	FcStatus	st;
+	QueryCtx	q = {"reconcile", "base"};
+	ErrorContextCallback errcb;
+	instr_time	t0;
+	double		ms_base,
+				ms_tree,
+				ms_aux = 0,
+				ms_kernel,
+				ms_out;
+	int32		i,
+				k,
+				T = 0;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("base query of forecastin.reconcile must not be NULL")));
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("reconciliation method must not be NULL"),
+				 errhint("Accepted methods: " ACCEPTED_METHODS ".")));
+	base_sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	method = parse_method(PG_GETARG_TEXT_PP(1));
+	parse_options(PG_ARGISNULL(2) ? NULL : PG_GETARG_JSONB_P(2), &opts);
+
+	if (FC_REC_NEEDS_RESID(method) && opts.residuals == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("method %s needs option \"residuals\"", fc_rec_method_name(method)),
+				 errhint("Pass the in-sample residuals of every path, for example '{\"residuals\": \"SELECT path, t, resid FROM my_residuals\"}'.")));
+	if (FC_REC_NEEDS_HISTORY(method) && opts.history == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("method %s needs option \"history\"", fc_rec_method_name(method)),
+				 errhint("Pass the history of the bottom-level paths, for example '{\"history\": \"SELECT path, t, y FROM sales\"}'.")));
+	if (method == FC_REC_MO && !opts.level_given)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("method mo needs option \"level\""),
+				 errhint("For example '{\"level\": 2}' keeps the base forecasts of the paths with two labels.")));
+
+	InitMaterializedSRF(fcinfo, 0);
+
+	work = AllocSetContextCreate(callercxt, "forecastin reconcile", ALLOCSET_DEFAULT_SIZES);
+	MemoryContextSwitchTo(work);
+	base_init(&b, work);
+
+	errcb.callback = query_error_callback;
+	errcb.arg = &q;
+	errcb.previous = error_context_stack;
+	error_context_stack = &errcb;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	INSTR_TIME_SET_CURRENT(t0);
+	read_base(&b, base_sql, &q);
+	ms_base = elapsed_ms(t0);
+
+	INSTR_TIME_SET_CURRENT(t0);
+	base_build_tree(&b, &q, true);
+	ms_tree = elapsed_ms(t0);
+
+	if (FC_REC_NEEDS_RESID(method) || FC_REC_NEEDS_HISTORY(method))
+	{
+		bool		hist = FC_REC_NEEDS_HISTORY(method);
+
+		if ((method == FC_REC_MINT_SHRINK || method == FC_REC_MINT_SAMPLE) &&
+			b.n_agg > FC_REC_MAX_AGG_DEFAULT)
+		{
+			info.n_agg = b.n_agg;
+			info.reason = FC_REC_TOO_MANY_AGG;
+			info.bad_value = FC_REC_MAX_AGG_DEFAULT;
+			info.bad_node = -1;
+			error_context_stack = errcb.previous;
+			report_kernel(FC_ERR_BAD_ARGUMENT, &info, &b, method, &opts, 0);
+		}
+		INSTR_TIME_SET_CURRENT(t0);
+		memset(&aux, 0, sizeof(aux));
+		needed = palloc0(sizeof(bool) * (b.n + 1));
+		if (hist)
+		{
+			/* the leaves below a root, and the roots (optional) */
+			bool	   *isagg = palloc0(sizeof(bool) * (b.n + 1));
+
+			for (i = 0; i < b.n; i++)
+				if (b.parent[i] >= 0)
+					isagg[b.parent[i]] = true;
+			for (i = 0; i < b.n; i++)
+				needed[i] = (!isagg[i] && b.parent[i] >= 0) || (b.parent[i] < 0 && isagg[i]);
+			pfree(isagg);
+		}
+		else
+			for (i = 0; i < b.n; i++)
+				needed[i] = true;
+		aux.mode = method == FC_REC_WLS_VAR ? AUX_MOMENTS : AUX_STORE;
+		aux.valname = hist ? "y" : "resid";
+		aux.n = b.n;
+		aux.needed = needed;
+		q.what = hist ? "history" : "residuals";
+		read_aux(&b, &aux, hist ? opts.history : opts.residuals, &q);
+
+		/* roots' history is optional: their totals are then summed */
+		if (hist)
+			for (i = 0; i < b.n; i++)
+				if (b.parent[i] < 0 && aux.count[i] == 0)
+					needed[i] = false;
+		T = aux_check(&b, &aux, &q, fc_rec_method_name(method));
+		ms_aux = elapsed_ms(t0);
+	}
+	SPI_finish();
+	error_context_stack = errcb.previous;
+	MemoryContextSwitchTo(work);
+
+	memset(&prob, 0, sizeof(prob));
+	prob.n = b.n;
+	prob.parent = b.parent;
+	prob.h = b.h;
+	prob.yhat = (const double *const *) b.col;
+	prob.t = T;
+	prob.level = opts.level;
+	prob.nonnegative = opts.nonnegative;
+	if (FC_REC_NEEDS_HISTORY(method))
+		prob.history = aux_series(&aux, T);
+	else if (method == FC_REC_WLS_VAR)
+	{
+		double	   *var = palloc(sizeof(double) * (b.n + 1));
+
+		for (i = 0; i < b.n; i++)
+			var[i] = T > 0 ? aux.sumsq[i] / T : 0.0;
+		prob.node_var = var;
+	}
+	else if (FC_REC_NEEDS_RESID(method))
+		prob.resid = aux_series(&aux, T);
+
+	INSTR_TIME_SET_CURRENT(t0);
+	/* in place: the reconciled values replace the base forecasts */
+	st = fc_reconcile(method, &prob, b.col, &info);
+	ms_kernel = elapsed_ms(t0);
+	if (st != FC_OK)
+		report_kernel(st, &info, &b, method, &opts, T);
+
+	if (info.fell_back)
+		ereport(NOTICE,
+				(errmsg("sample covariance of the residuals is singular; using the shrinkage estimator"),
+				 errdetail("%d time points for %d series; shrinkage intensity %.4f.", T, b.n, info.lambda),
+				 errhint("mint_shrink gives the same result without this notice.")));
+	if (info.nonneg_unconverged > 0)
+		ereport(NOTICE,
+				(errmsg("non-negative reconciliation stopped before convergence in %d of %d steps",
+						info.nonneg_unconverged, b.h),
+				 errdetail("Remaining negative bottom-level values were set to zero and the hierarchy summed again.")));
+
+	INSTR_TIME_SET_CURRENT(t0);
+	for (i = 0; i < b.n; i++)
+	{
+		Datum		values[3];
+		bool		nulls[3] = {false, false, false};
+
+		values[0] = PointerGetDatum(b.lt[b.order[i]]);
+		for (k = 0; k < b.h; k++)
+		{
+			int32		s = b.step_order[k];
+
+			values[1] = Int32GetDatum(b.stepval[s]);
+			values[2] = Float8GetDatum(b.col[s][i]);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+		if ((i & 0xFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	ms_out = elapsed_ms(t0);
+	elog(DEBUG1, "forecastin.reconcile %s: %d paths (%d aggregates) x %d steps, " INT64_FORMAT " rows; "
+		 "base query %.1f ms, tree %.1f ms, %s query %.1f ms, kernel %.1f ms, output %.1f ms",
+		 fc_rec_method_name(method), b.n, b.n_agg, b.h, b.rows, ms_base, ms_tree,
+		 FC_REC_NEEDS_HISTORY(method) ? "history" : "residuals", ms_aux, ms_kernel, ms_out);
+
+	MemoryContextSwitchTo(callercxt);
+	MemoryContextDelete(work);
+	return (Datum) 0;
+}
+
+/* ---------- forecastin.coherence ---------- */
+
+Datum
+fc_coherence_sql(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext callercxt = CurrentMemoryContext;
+	MemoryContext work;
+	Base		b;
+	QueryCtx	q = {"coherence", "input"};
+	ErrorContextCallback errcb;
+	int32		k;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("query of forecastin.coherence must not be NULL")));
+
+	InitMaterializedSRF(fcinfo, 0);
+	work = AllocSetContextCreate(callercxt, "forecastin coherence", ALLOCSET_DEFAULT_SIZES);
+	MemoryContextSwitchTo(work);
+	base_init(&b, work);
+
+	errcb.callback = query_error_callback;
+	errcb.arg = &q;
+	errcb.previous = error_context_stack;
+	error_context_stack = &errcb;
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	read_base(&b, text_to_cstring(PG_GETARG_TEXT_PP(0)), &q);
+	SPI_finish();
+	MemoryContextSwitchTo(work);
+	base_build_tree(&b, &q, true);
+	error_context_stack = errcb.previous;
+
+	for (k = 0; k < b.h; k++)
+	{
+		int32		s = b.step_order[k];
+		FcRecCoherence c;
+		Datum		values[6];
+		bool		nulls[6] = {false, false, false, false, false, false};
+
+		fc_rec_coherence(b.n, b.parent, b.col[s], &c);
+		values[0] = Int32GetDatum(b.stepval[s]);
+		values[1] = Int32GetDatum(c.n_parents);
+		values[2] = Float8GetDatum(c.max_rel_gap);
+		values[3] = Float8GetDatum(c.mean_rel_gap);
+		values[4] = Float8GetDatum(c.max_abs_gap);
+		if (c.worst_node >= 0 && c.max_rel_gap > 0.0)
+			values[5] = PointerGetDatum(b.lt[b.order[c.worst_node]]);
+		else
+			nulls[5] = true;
+		if (c.n_parents == 0)
+			nulls[2] = nulls[3] = nulls[4] = true;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		CHECK_FOR_INTERRUPTS();
+	}
+
+	MemoryContextSwitchTo(callercxt);
+	MemoryContextDelete(work);
+	return (Datum) 0;
+}
