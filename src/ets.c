@@ -50,9 +50,8 @@
 #include <math.h>
 #include <string.h>
 
-#if defined(ETS_DEBUG) || defined(ETS_TUNE)
+#ifdef ETS_DEBUG
 #include <stdio.h>
-#include <stdlib.h>
 #endif
 #include "ets.h"
 #include "optim.h"
@@ -431,19 +430,6 @@ ets_barrier(const EtsSpec *sp, const EtsPar *p, double *B, double *dB)
 		b = t;
 	}
 	*B = acc;
-#ifdef ETS_DEBUG
-	{
-		static long ncall,
-					nder,
-					nwith;
-
-		ncall++;
-		nwith += dB != NULL;
-		nder += dB && umin < ETS_BARRIER_U0;
-		if (ncall % 100000 == 0)
-			fprintf(stderr, "barrier: %ld calls, %ld with dB, %ld derivative passes\n", ncall, nwith, nder);
-	}
-#endif
 	if (dB && umin < ETS_BARRIER_U0)
 		return ets_barrier_pass(sp, p, B, dB, &umin);
 	return true;
@@ -1360,7 +1346,12 @@ ets_objective_grad(const double *x, double *grad, void *ctx)
 	return lik;
 }
 
-/* Run the optimiser from sp->x (result in sp->x). */
+/*
+ * Run the optimiser from sp->x (result in sp->x): BFGS on the likelihood
+ * plus barrier, restarted with a fresh Hessian (up to 3 times) only when a
+ * run stalls or runs out of iterations.  The evaluation budget is
+ * ctl->max_iter when set, else 100 per coordinate + 400.
+ */
 static FcStatus
 ets_optimise(EtsSpec *sp, const FcEtsControl *ctl, FcNMResult *res)
 {
@@ -1369,22 +1360,13 @@ ets_optimise(EtsSpec *sp, const FcEtsControl *ctl, FcNMResult *res)
 	FcStatus	st;
 	int			budget = ctl->max_iter > 0 ? ctl->max_iter : 100 * sp->np + 400;
 	int			used = 0,
-				round;
-
-	int			maxround = 4;
+				round,
+				maxround = 4;
 
 	fc_bfgs_options_init(&bo);
 	bo.ftol_abs = 1e-6;
 	bo.ftol_rel = 1e-10;
 	bo.gtol = 1e-5;
-#ifdef ETS_TUNE
-	if (getenv("ETS_ROUNDS"))
-		maxround = atoi(getenv("ETS_ROUNDS"));
-	if (getenv("ETS_FTOL"))
-		bo.ftol_abs = atof(getenv("ETS_FTOL"));
-	if (getenv("ETS_GTOL"))
-		bo.gtol = atof(getenv("ETS_GTOL"));
-#endif
 	memset(res, 0, sizeof(*res));
 	res->fmin = FC_OPTIM_PENALTY;
 	for (round = 0; round < maxround && used < budget; round++)
@@ -1611,10 +1593,6 @@ ets_fit_scaled(const EtsData *d, FcEtsForm form, const FcEtsControl *ctl,
 		/* the non-seasonal forms are cheap but rarely need the second run */
 		if (sp.season == SEAS_N)
 			nstart = 1;
-#ifdef ETS_TUNE
-		if (getenv("ETS_NSTART") && atoi(getenv("ETS_NSTART")) < nstart)
-			nstart = atoi(getenv("ETS_NSTART"));
-#endif
 	}
 
 	st = ets_optimise(&sp, ctl, &res);

@@ -42,7 +42,9 @@ typedef struct FcEtsControl
 	double		fixed_beta;
 	double		fixed_gamma;
 	double		fixed_phi;
-	int			max_iter;			/* optimizer budget per form, 0 = default */
+	int			max_iter;			/* optimizer budget per form and start, in
+									 * objective+gradient evaluations; 0 =
+									 * default (100 per estimated value + 400) */
 } FcEtsControl;
 
 /* Fill *ctl with the defaults above (all fixed_* NaN). */
@@ -109,7 +111,13 @@ extern void fc_ets_model_free(FcEtsModel *fit);
 /* Short name such as "ETS(M,Ad,M)" into buf (at least 16 bytes). */
 extern void fc_ets_form_name(FcEtsForm form, char *buf, size_t buflen);
 
-/* Smallest n for which the form can be estimated with season length m. */
+/*
+ * Smallest n for which the form can be estimated with season length m:
+ * n > (number of estimated values) + 4, as R's ets (it counts alpha, l0,
+ * beta and b0 with a trend, phi when damped, gamma and m - 1 seasonal
+ * states with a season).  Shorter series give FC_ERR_TOO_SHORT (fit_form)
+ * or make fc_ets_auto skip the form.
+ */
 extern int	fc_ets_min_length(FcEtsForm form, int m);
 
 #endif							/* FC_ETS_H */
