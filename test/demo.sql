@@ -19,8 +19,8 @@ LANGUAGE sql IMMUTABLE AS $$
 		WHEN 'number' THEN CASE
 			WHEN j::numeric = trunc(j::numeric) THEN j
 			WHEN abs(j::numeric) < 1	-- keep `digits` significant digits
-				THEN to_jsonb(round(j::numeric, digits - 1 - floor(log(abs(j::numeric)))::int))
-			ELSE to_jsonb(round(j::numeric, digits)) END
+				THEN to_jsonb(trim_scale(round(j::numeric, digits - 1 - floor(log(abs(j::numeric)))::int)))
+			ELSE to_jsonb(trim_scale(round(j::numeric, digits))) END
 		WHEN 'array' THEN (SELECT coalesce(jsonb_agg(pg_temp.round_json(x, digits) ORDER BY i), '[]')
 						   FROM jsonb_array_elements(j) WITH ORDINALITY AS a(x, i))
 		WHEN 'object' THEN (SELECT coalesce(jsonb_object_agg(k, pg_temp.round_json(v, digits)), '{}')
@@ -198,24 +198,28 @@ ORDER BY mae, ord;
 
 \echo
 \echo '== 6. A brand-new SKU: COLA-ZERO-1L has 10 days of history at delhi and 5 at mumbai.'
-\echo '      Too short for a seasonal model: model_info says what was fitted instead, and why.'
+\echo '      Too short for a weekly season (or, at mumbai, for any model with parameters):'
+\echo '      model_info says what was fitted instead, and why.'
 \echo
 
+\x on
 SELECT sku, location,
 	   info->>'n' AS n,
 	   info->>'method' AS method,
 	   info->>'form' AS form,
+	   info->>'period_source' AS period_source,
 	   info->>'fallback' AS fallback
 FROM demo_models, LATERAL forecastin.model_info(m) AS info
 WHERE sku = 'COLA-ZERO-1L'
 ORDER BY location;
+\x off
 
 \echo 'Asking explicitly for Holt-Winters on the 10 days at delhi:'
 SELECT info->>'method' AS method, info->>'form' AS form, info->>'fallback' AS fallback
 FROM (SELECT forecastin.model_info(forecastin.fit(day, qty, 'hw', '{"period": 7}')) AS info
 	  FROM sales WHERE sku = 'COLA-ZERO-1L' AND location = 'delhi') s;
 
-\echo 'Its 7-day forecast (wide intervals: little history):'
+\echo 'The 7-day forecast at delhi: flat, since 10 days show neither trend nor season:'
 SELECT f.step, f.t::date AS day, to_char(f.t, 'Dy') AS dow,
 	   round(f.yhat::numeric, 1) AS yhat,
 	   round(f.lo::numeric, 1) AS lo95,
