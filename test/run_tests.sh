@@ -39,15 +39,16 @@ fi
 echo "== kernel unit tests (test/unit)"
 unit_out=$(make -s -C test/unit check 2>&1)
 echo "$unit_out" | tail -15
-line=$(echo "$unit_out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1)
-if [ -n "$line" ]; then
-	up=$(echo "$line" | awk '{print $1}')
-	uf=$(echo "$line" | awk '{print $3}')
+# each unit program prints its own "N passed, M failed" line: add them up
+lines=$(echo "$unit_out" | grep -E '^[0-9]+ passed, [0-9]+ failed')
+if [ -n "$lines" ]; then
+	up=$(echo "$lines" | awk '{s += $1} END {print s}')
+	uf=$(echo "$lines" | awk '{s += $3} END {print s}')
 	passed=$((passed + up))
 	failed=$((failed + uf))
 	[ "$uf" = 0 ] || failures+=("unit tests: $uf")
 else
-	count "unit test program ran" fail
+	count "unit test programs ran" fail
 fi
 
 echo "== pg_regress (throwaway cluster)"
@@ -62,9 +63,11 @@ if pgc_start; then
 
 	echo "== crash safety (test/crash_check.sh)"
 	if [ -x test/crash_check.sh ]; then
+		crash_out=$(test/crash_check.sh 2>&1)
+		echo "$crash_out"
 		while read -r verdict name; do
 			count "crash $name" "$verdict"
-		done < <(test/crash_check.sh 2>&1 | tee /dev/stderr | sed -nE 's/^(ok|fail) (.*)/\1 \2/p')
+		done < <(echo "$crash_out" | sed -nE 's/^(ok|fail) (.*)/\1 \2/p')
 	fi
 	if grep -qE "terminated by signal|server process .* was terminated" "$PGC_DIR/server.log"; then
 		grep -E "terminated by signal" "$PGC_DIR/server.log"
