@@ -150,6 +150,7 @@ fc_ets_control_init(FcEtsControl *ctl)
 	ctl->allow_trend = true;
 	ctl->allow_season = true;
 	ctl->allow_mul_season = true;
+	ctl->allow_mul_error_trend_season = false;
 	ctl->fixed_alpha = NAN;
 	ctl->fixed_beta = NAN;
 	ctl->fixed_gamma = NAN;
@@ -1794,6 +1795,9 @@ fc_ets_auto(const double *y, int n, int m, const FcEtsControl *ctl,
 				if (form.season == 'M' && !(ctl->allow_mul_season && d.positive))
 					continue;
 				if (ets_check_form(form, m) != FC_OK)
+					continue;
+				if (form.error == 'M' && form.trend == 'A' && !form.damped &&
+					form.season != 'N' && !ctl->allow_mul_error_trend_season)
 					continue;
 				if (n < fc_ets_min_length(form, m))
 				{

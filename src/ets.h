@@ -38,6 +38,7 @@ typedef struct FcEtsControl
 	bool		allow_trend;		/* default true */
 	bool		allow_season;		/* default true (needs m > 1) */
 	bool		allow_mul_season;	/* default true (needs y > 0) */
+	bool		allow_mul_error_trend_season;	/* default false: see below */
 	double		fixed_alpha;
 	double		fixed_beta;
 	double		fixed_gamma;
@@ -46,6 +47,18 @@ typedef struct FcEtsControl
 									 * objective+gradient evaluations; 0 =
 									 * default (100 per estimated value + 400) */
 } FcEtsControl;
+
+/*
+ * allow_mul_error_trend_season: whether fc_ets_auto also tries M,A,A and
+ * M,A,M (multiplicative error, undamped additive trend, a season).  R's
+ * ets(model = "ZZZ") does; we do not by default.  Fitted by exact maximum
+ * likelihood (which R's optimiser usually fails to reach on long seasonal
+ * series) these forms often end at alpha ~ 1, beta ~ 0 with a slope state
+ * that acts as an extra, level-independent seasonal term in the one-step
+ * forecasts; extrapolated over the horizon it becomes a spurious drift.  On
+ * M4 Hourly including them costs OWA 1.012 against 0.799 without (R: 0.852);
+ * on the tourism quarterly data it makes no difference.
+ */
 
 /* Fill *ctl with the defaults above (all fixed_* NaN). */
 extern void fc_ets_control_init(FcEtsControl *ctl);
