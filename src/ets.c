@@ -1258,6 +1258,111 @@ ets_grad_t(EtsSpec *sp, const EtsPar *p, double l, double b,
 }
 
 /*
+ * Gradient by forward sensitivities, for the non-seasonal forms: the
+ * derivatives of (l, b) with respect to alpha, beta, phi, l0, b0 are carried
+ * along the recursion.  Their chains are independent of each other and of
+ * the main one, so this single pass costs little more than the objective
+ * itself (reverse mode needs a second, sequential pass).  Same outputs as
+ * ets_grad_t; K is 2 (alpha, l0) without a trend and 5 with one.
+ */
+ETS_INLINE double
+ets_grad_fwd_t(EtsSpec *sp, const EtsPar *p, double l, double b,
+			   bool errmul, bool trend, double *d, double *dl0, double *db0)
+{
+	const double *y = sp->y;
+	int			n = sp->n,
+				t,
+				k,
+				blk = 0;
+	double		alpha = p->alpha,
+				beta = p->beta,
+				phi = p->phi;
+	double		sse = 0.0,
+				slog = 0.0,
+				prod = 1.0,
+				lik;
+	/* quantities: 0 alpha, 1 l0, 2 beta, 3 phi, 4 b0 */
+	double		dl[5] = {0, 1, 0, 0, 0},
+				db[5] = {0, 0, 0, 0, 1},
+				A[5] = {0, 0, 0, 0, 0},
+				G[5] = {0, 0, 0, 0, 0};
+	const int	K = trend ? 5 : 2;
+
+	for (t = 0; t < n; t++)
+	{
+		double		lp = l + phi * b;
+		double		r = y[t] - lp;
+		double		w,
+					iy = 0.0,
+					dlp[5];
+
+		for (k = 0; k < K; k++)
+			dlp[k] = dl[k] + phi * db[k];
+		if (trend)
+			dlp[3] += b;
+		if (errmul)
+		{
+			double		e;
+
+			if (!(fabs(lp) >= ETS_YHAT_TOL))
+				return -1.0;
+			iy = 1.0 / lp;
+			e = r * iy;
+			sse += e * e;
+			prod *= fabs(lp);
+			if (++blk == 8)
+			{
+				slog += log(prod);
+				prod = 1.0;
+				blk = 0;
+			}
+			w = -2.0 * e * (1.0 + e) * iy;
+			for (k = 0; k < K; k++)
+				G[k] += iy * dlp[k];
+		}
+		else
+		{
+			sse += r * r;
+			w = -2.0 * r;
+		}
+		for (k = 0; k < K; k++)
+		{
+			A[k] += w * dlp[k];
+			dl[k] = (1.0 - alpha) * dlp[k];
+		}
+		dl[0] += r;
+		if (trend)
+		{
+			for (k = 0; k < K; k++)
+				db[k] = phi * db[k] - beta * dlp[k];
+			db[2] += r;
+			db[3] += b;
+		}
+		l = lp + alpha * r;
+		b = phi * b + beta * r;
+	}
+	if (errmul)
+		slog += log(prod);
+	lik = ets_lik_from(sp, sse, slog);
+	if (!isfinite(lik))
+		return -1.0;
+	{
+		double		dS = sse > ETS_SSE_FLOOR ? n / sse : 0.0;
+		double		g[5];
+
+		for (k = 0; k < K; k++)
+			g[k] = dS * A[k] + (errmul ? 2.0 * G[k] : 0.0);
+		d[0] = g[0];
+		*dl0 = g[1];
+		d[1] = trend ? g[2] : 0.0;
+		d[2] = 0.0;
+		d[3] = trend ? g[3] : 0.0;
+		*db0 = trend ? g[4] : 0.0;
+	}
+	return lik;
+}
+
+/*
  * Objective and its gradient (reverse mode through the recursions, O(n)).
  */
 static double
@@ -1273,8 +1378,8 @@ ets_objective_grad(const double *x, double *grad, void *ctx)
 				bar,
 				dbar[4],
 				dp[4],
-				dl,
-				db;
+				dl = 0.0,
+				db = 0.0;
 	double	   *Sb = sp->sb;
 
 	if (grad == NULL)
@@ -1284,14 +1389,23 @@ ets_objective_grad(const double *x, double *grad, void *ctx)
 		return FC_OPTIM_PENALTY;
 	if (!ets_init_states(sp, x, &l, &b, sp->s))
 		return FC_OPTIM_PENALTY;
-	if (sp->errmul)
+	if (sp->season == SEAS_N)
+	{
+		if (sp->errmul)
+			lik = sp->trend ?
+				ets_grad_fwd_t(sp, &p, l, b, true, true, dp, &dl, &db) :
+				ets_grad_fwd_t(sp, &p, l, b, true, false, dp, &dl, &db);
+		else
+			lik = sp->trend ?
+				ets_grad_fwd_t(sp, &p, l, b, false, true, dp, &dl, &db) :
+				ets_grad_fwd_t(sp, &p, l, b, false, false, dp, &dl, &db);
+	}
+	else if (sp->errmul)
 	{
 		if (sp->season == SEAS_M)
 			lik = ets_grad_t(sp, &p, l, b, true, SEAS_M, dp, &dl, &db);
-		else if (sp->season == SEAS_A)
-			lik = ets_grad_t(sp, &p, l, b, true, SEAS_A, dp, &dl, &db);
 		else
-			lik = ets_grad_t(sp, &p, l, b, true, SEAS_N, dp, &dl, &db);
+			lik = ets_grad_t(sp, &p, l, b, true, SEAS_A, dp, &dl, &db);
 	}
 	else
 	{
