@@ -622,6 +622,33 @@ quad10(const double *x, void *ctx)
 	return s;
 }
 
+static double
+rosen_g(const double *x, double *g, void *ctx)
+{
+	double		a = x[1] - x[0] * x[0];
+
+	(void) ctx;
+	if (g)
+	{
+		g[0] = -400 * a * x[0] - 2 * (1 - x[0]);
+		g[1] = 200 * a;
+	}
+	return 100 * a * a + (1 - x[0]) * (1 - x[0]);
+}
+
+/* a quadratic with the unconstrained optimum outside the box x1 <= 0.5 */
+static double
+quad_g(const double *x, double *g, void *ctx)
+{
+	(void) ctx;
+	if (g)
+	{
+		g[0] = 2 * (x[0] - 0.3);
+		g[1] = 8 * (x[1] - 2.0);
+	}
+	return (x[0] - 0.3) * (x[0] - 0.3) + 4 * (x[1] - 2.0) * (x[1] - 2.0);
+}
+
 static void
 test_optim(void)
 {
@@ -666,6 +693,30 @@ test_optim(void)
 	}
 	CHECK(fc_nelder_mead(rosen, NULL, 0, x, step, NULL, NULL, &opt, &res) ==
 		  FC_ERR_BAD_ARGUMENT, "NM dim 0 rejected");
+
+	{
+		FcBfgsOptions bo;
+
+		fc_bfgs_options_init(&bo);
+		bo.max_iter = 500;
+		bo.max_eval = 2000;
+		bo.gtol = 1e-8;
+		x[0] = -1.2;
+		x[1] = 1.0;
+		step[0] = step[1] = 0.5;
+		st = fc_bfgs(rosen_g, NULL, 2, x, step, NULL, NULL, &bo, &res);
+		CHECK(st == FC_OK && fabs(x[0] - 1) < 1e-4 && fabs(x[1] - 1) < 2e-4,
+			  "BFGS Rosenbrock: %g %g (%d evals)", x[0], x[1], res.nevals);
+		x[0] = 0.9;
+		x[1] = 0.1;
+		lo[0] = 0;
+		hi[0] = 1;
+		lo[1] = -1;
+		hi[1] = 0.5;
+		st = fc_bfgs(quad_g, NULL, 2, x, step, lo, hi, &bo, &res);
+		CHECK(st == FC_OK && fabs(x[0] - 0.3) < 1e-4 && fabs(x[1] - 0.5) < 1e-3,
+			  "BFGS bounded quadratic: %g %g (%d evals)", x[0], x[1], res.nevals);
+	}
 }
 
 static void
