@@ -45,6 +45,18 @@
  * initial seasonal state follows from the normalisation (sum 0 or sum m).
  * The data are divided by mean|y| inside the kernel (lik is corrected by
  * 2 n log(scale)) so that tolerances and steps are scale free.
+ *
+ * Estimation: BFGS (optim.c) on all of these at once, with exact gradients
+ * of lik: reverse mode (an adjoint pass over the stored trajectory) for the
+ * seasonal forms, forward sensitivities for the non-seasonal ones; each
+ * evaluation is O(n) with the seasonal states in a circular buffer.  The
+ * admissibility constraint enters as a barrier that is zero in the interior
+ * (see ets_barrier) so the search can follow the boundary.  Starting points:
+ * the heuristic of HKOS sec. 2.6.1 for the states and a small coordinate
+ * grid for the smoothing parameters, one start with alpha < 0.4 and one
+ * with alpha >= 0.4 for the seasonal forms (the likelihood is often bimodal
+ * in alpha there); fc_ets_auto also offers the optimum of the additive-error
+ * version of a form and of the undamped version of a damped form.
  */
 #include <float.h>
 #include <math.h>
