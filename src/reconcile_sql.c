@@ -169,6 +169,7 @@ typedef struct Base
 	int32		last_node;
 	int32		last_step;
 	int32		last_step_idx;
+	bool		step_major;		/* the last row was the next node */
 	int64		rows;
 
 	/* the tree, after base_build_tree */
@@ -223,7 +224,12 @@ find_column(TupleDesc desc, const char *name, const QueryCtx *q, const char *exp
 				(errcode(ERRCODE_UNDEFINED_COLUMN),
 				 errmsg("the %s query of forecastin.%s has no column \"%s\"", q->what, q->func, name),
 				 errdetail("The %s query must return columns named %s.", q->what, expect),
-				 errhint("Rename columns with AS, for example SELECT node AS path, h AS step, fc AS yhat FROM ...")));
+				 errhint("Rename columns with AS, for example %s.",
+						 strcmp(expect, "path, step and yhat") == 0 ?
+						 "SELECT node AS path, h AS step, fc AS yhat FROM my_forecasts" :
+						 strcmp(expect, "path, t and y") == 0 ?
+						 "SELECT node AS path, day AS t, qty AS y FROM my_sales" :
+						 "SELECT node AS path, day AS t, err AS resid FROM my_residuals")));
 	return col;
 }
 
@@ -242,8 +248,10 @@ check_column_type(TupleDesc desc, int col, const char *name, const QueryCtx *q,
 			 errmsg("column \"%s\" of the %s query of forecastin.%s has type %s", name, q->what,
 					q->func, format_type_be(SPI_gettypeid(desc, col))),
 			 errdetail("Accepted types: %s.", accepted),
+			 ok[0] == INT8OID ?
+			 errhint("Cast the column, for example %s::date or %s::bigint.", name, name) :
 			 errhint("Cast the column, for example %s::%s.", name,
-					 strcmp(accepted, "ltree") == 0 ? "ltree" : "float8")));
+					 ok[0] == InvalidOid ? "ltree" : ok[0] == INT4OID ? "int" : "float8")));
 }
 
 static const Oid number_types[] = {FLOAT8OID, FLOAT4OID, NUMERICOID, INT8OID, INT4OID, INT2OID, InvalidOid};
@@ -391,8 +399,40 @@ base_node(Base *b, struct varlena *v, const QueryCtx *q)
 	bool		found;
 	int			nlevel;
 
-	if (b->last_node >= 0 && same_payload(v, b->lt[b->last_node]))
-		return b->last_node;
+	/*
+	 * Rows usually come grouped by path (the same node again) or by step
+	 * (the next node, in order of first appearance): try those before
+	 * hashing, which costs a few cache misses per row on a large tree.
+	 */
+	if (b->last_node >= 0)
+	{
+		int32		next = b->last_node + 1 < b->n ? b->last_node + 1 : 0;
+
+		if (b->step_major)
+		{
+			if (same_payload(v, b->lt[next]))
+			{
+				b->last_node = next;
+				return next;
+			}
+			if (same_payload(v, b->lt[b->last_node]))
+			{
+				b->step_major = false;
+				return b->last_node;
+			}
+		}
+		else
+		{
+			if (same_payload(v, b->lt[b->last_node]))
+				return b->last_node;
+			if (same_payload(v, b->lt[next]))
+			{
+				b->step_major = true;
+				b->last_node = next;
+				return next;
+			}
+		}
+	}
 
 	nlevel = ltree_text(v, &b->keybuf);
 	e = pathtab_insert(b->paths, b->keybuf.data, &found);
@@ -573,39 +613,32 @@ read_base(Base *b, const char *sql, const QueryCtx *q)
 }
 
 /* ltree order of two sibling labels: memcmp, then length */
-static const char *sort_keys_base;
-
-static const char *
-last_label(const char *key, int *len)
+typedef struct LabelRef
 {
-	const char *dot = strrchr(key, '.');
-	const char *l = dot ? dot + 1 : key;
-
-	*len = strlen(l);
-	return l;
-}
+	const char *s;				/* the last label of the path */
+	int32		len;
+	int32		node;
+} LabelRef;
 
 static int
 label_cmp(const void *a, const void *b)
 {
-	const char *const *keys = (const char *const *) sort_keys_base;
-	int			la,
-				lb;
-	const char *sa = last_label(keys[*(const int32 *) a], &la);
-	const char *sb = last_label(keys[*(const int32 *) b], &lb);
-	int			r = memcmp(sa, sb, Min(la, lb));
+	const LabelRef *x = (const LabelRef *) a;
+	const LabelRef *y = (const LabelRef *) b;
+	int			r = memcmp(x->s, y->s, Min(x->len, y->len));
 
 	if (r != 0)
 		return r;
-	return la - lb;
+	return x->len - y->len;
 }
+
+static const int32 *sort_steps;
 
 static int
 step_cmp(const void *a, const void *b)
 {
-	const int32 *sv = (const int32 *) sort_keys_base;
-	int32		x = sv[*(const int32 *) a],
-				y = sv[*(const int32 *) b];
+	int32		x = sort_steps[*(const int32 *) a],
+				y = sort_steps[*(const int32 *) b];
 
 	return x < y ? -1 : x > y;
 }
@@ -620,9 +653,9 @@ base_build_tree(Base *b, const QueryCtx *q, bool reorder)
 	int32		n = b->n;
 	int32	   *par = palloc(sizeof(int32) * (n + 1));
 	int32	   *start = palloc0(sizeof(int32) * (n + 2));
-	int32	   *kids = palloc(sizeof(int32) * (n + 1));
+	LabelRef   *kids = palloc(sizeof(LabelRef) * (n + 1));
 	int32	   *fill = palloc0(sizeof(int32) * (n + 1));
-	int32	   *roots = palloc(sizeof(int32) * (n + 1));
+	LabelRef   *roots = palloc(sizeof(LabelRef) * (n + 1));
 	int32	   *stack = palloc(sizeof(int32) * (n + 1));
 	int32	   *pos = palloc(sizeof(int32) * (n + 1));
 	int32		nroots = 0,
@@ -657,7 +690,9 @@ base_build_tree(Base *b, const QueryCtx *q, bool reorder)
 		if (dot == NULL)
 		{
 			par[i] = -1;
-			roots[nroots++] = i;
+			roots[nroots].s = key;
+			roots[nroots].len = strlen(key);
+			roots[nroots++].node = i;
 			continue;
 		}
 		resetStringInfo(&b->keybuf);
@@ -679,12 +714,18 @@ base_build_tree(Base *b, const QueryCtx *q, bool reorder)
 		start[i + 1] += start[i];
 	for (i = 0; i < n; i++)
 		if (par[i] >= 0)
-			kids[start[par[i]] + fill[par[i]]++] = i;
-	sort_keys_base = (const char *) b->key;
-	qsort(roots, nroots, sizeof(int32), label_cmp);
+		{
+			LabelRef   *l = &kids[start[par[i]] + fill[par[i]]++];
+			const char *dot = strrchr(b->key[i], '.');
+
+			l->s = dot + 1;
+			l->len = strlen(dot + 1);
+			l->node = i;
+		}
+	qsort(roots, nroots, sizeof(LabelRef), label_cmp);
 	for (i = 0; i < n; i++)
 		if (start[i + 1] - start[i] > 1)
-			qsort(kids + start[i], start[i + 1] - start[i], sizeof(int32), label_cmp);
+			qsort(kids + start[i], start[i + 1] - start[i], sizeof(LabelRef), label_cmp);
 	b->n_agg = 0;
 	for (i = 0; i < n; i++)
 		if (start[i + 1] > start[i])
@@ -693,7 +734,7 @@ base_build_tree(Base *b, const QueryCtx *q, bool reorder)
 	/* depth-first, pre-order: parents first, siblings by label */
 	b->order = palloc(sizeof(int32) * (n + 1));
 	for (i = nroots - 1; i >= 0; i--)
-		stack[sp++] = roots[i];
+		stack[sp++] = roots[i].node;
 	while (sp > 0)
 	{
 		int32		v = stack[--sp];
@@ -701,7 +742,7 @@ base_build_tree(Base *b, const QueryCtx *q, bool reorder)
 		pos[v] = cnt;
 		b->order[cnt++] = v;
 		for (k = start[v + 1] - 1; k >= start[v]; k--)
-			stack[sp++] = kids[k];
+			stack[sp++] = kids[k].node;
 	}
 	Assert(cnt == n);
 	b->parent = palloc(sizeof(int32) * (n + 1));
@@ -731,7 +772,7 @@ base_build_tree(Base *b, const QueryCtx *q, bool reorder)
 	b->step_order = palloc(sizeof(int32) * (b->h + 1));
 	for (k = 0; k < b->h; k++)
 		b->step_order[k] = k;
-	sort_keys_base = (const char *) b->stepval;
+	sort_steps = b->stepval;
 	qsort(b->step_order, b->h, sizeof(int32), step_cmp);
 
 	pfree(par);
@@ -755,6 +796,7 @@ typedef struct Aux
 {
 	AuxMode		mode;
 	const char *valname;		/* "resid" or "y" */
+	const char *noun;			/* "residual" or "history value" */
 	int32		n;				/* nodes (ltree order) */
 	const bool *needed;			/* which nodes must have a series */
 	int32	   *count;
@@ -865,7 +907,7 @@ read_aux(Base *b, Aux *a, const char *sql, const QueryCtx *q)
 			if (!isfinite(y))
 				ereport(ERROR,
 						(errcode(ERRCODE_DATA_EXCEPTION),
-						 errmsg("%s of path \"%s\" at t = %s is %s", a->valname, b->key[b->order[node]],
+						 errmsg("%s of path \"%s\" at t = %s is %s", a->noun, b->key[b->order[node]],
 								time_to_text(t, a->ttype), isnan(y) ? "NaN" : "infinite"),
 						 errdetail("The %s query must return finite numbers.", q->what)));
 			a->count[node]++;
@@ -905,7 +947,7 @@ read_aux(Base *b, Aux *a, const char *sql, const QueryCtx *q)
 				if (!isnan(*slot))
 					ereport(ERROR,
 							(errcode(ERRCODE_CARDINALITY_VIOLATION),
-							 errmsg("duplicate %s for path \"%s\" at t = %s", a->valname,
+							 errmsg("duplicate %s for path \"%s\" at t = %s", a->noun,
 									b->key[b->order[node]], time_to_text(t, a->ttype)),
 							 errdetail("Each (path, t) may appear once in the %s query.", q->what)));
 				*slot = y;
@@ -1343,6 +1385,7 @@ fc_reconcile_sql(PG_FUNCTION_ARGS)
 				needed[i] = true;
 		aux.mode = method == FC_REC_WLS_VAR ? AUX_MOMENTS : AUX_STORE;
 		aux.valname = hist ? "y" : "resid";
+		aux.noun = hist ? "history value" : "residual";
 		aux.n = b.n;
 		aux.needed = needed;
 		q.what = hist ? "history" : "residuals";
