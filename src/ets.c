@@ -1605,7 +1605,7 @@ ets_fit_scaled(const EtsData *d, FcEtsForm form, const FcEtsControl *ctl,
 	 */
 	{
 		static const double ga[] = {0.02, 0.1, 0.3, 0.5, 0.8, 0.98};
-		static const double gb[] = {0.01, 0.1, 0.5};
+		static const double gb[] = {0.01, 0.1, 0.5, 0.95};
 		static const double gg[] = {0.05, 0.3, 0.8};
 		static const double gp[] = {0.9, 0.98};
 		double	   *xw = sp.grad;	/* free until the optimiser runs */
@@ -1615,64 +1615,55 @@ ets_fit_scaled(const EtsData *d, FcEtsForm form, const FcEtsControl *ctl,
 					c;
 
 		/*
-		 * For each side of alpha: the best alpha of the grid, then beta*,
-		 * gamma* and phi one at a time (coordinate search).
+		 * The two sides: alpha < 0.4 / >= 0.4, or for the non-seasonal
+		 * trend forms beta* < 0.5 / >= 0.5 (a slowly or a quickly adapting
+		 * slope; beta = alpha is a common optimum there).  For each side a
+		 * coordinate search over the grid: alpha, then beta*, gamma*, phi,
+		 * one at a time.
 		 */
+		int			sidevar = (sp.season == SEAS_N && sp.ib >= 0) ? sp.ib : sp.ia;
+		double		thr = (sidevar >= 0 && sidevar == sp.ib) ? 0.5 : 0.4;
+
+		memcpy(sp.x2, x, np * sizeof(double));	/* heuristic start */
 		for (side = 0; side < 2; side++)
 		{
 			double	   *xs = side ? sp.x2 : x;
-			double		fs = FC_OPTIM_PENALTY;
+			double		fs;
 
-			if (side == 1)
-				memcpy(xs, x, np * sizeof(double));	/* x still heuristic */
-			if (sp.ia >= 0)
+			fside[side] = FC_OPTIM_PENALTY;
+			if (sidevar < 0 && side == 1)
+				break;
+			if (sidevar >= 0)
+				xs[sidevar] = side ? (sidevar == sp.ib ? 0.95 : 0.5) :
+					(sidevar == sp.ib ? 0.1 : 0.1);
+			if (sidevar == sp.ia && sidevar >= 0)
+				xs[sidevar] = xs[sidevar] < sp.alo ? sp.alo :
+					(xs[sidevar] > sp.ahi ? sp.ahi : xs[sidevar]);
+			fs = ets_objective(xs, &sp);
+			for (c = 0; c < 4; c++)
 			{
-				double		best_a = -1.0;
+				int			idx = c == 0 ? sp.ia : c == 1 ? sp.ib : c == 2 ? sp.ig : sp.ip;
+				const double *vals = c == 0 ? ga : c == 1 ? gb : c == 2 ? gg : gp;
+				int			nv = c == 0 ? 6 : c == 1 ? 4 : c == 2 ? 3 : 2;
 
+				if (idx < 0)
+					continue;
 				memcpy(xw, xs, np * sizeof(double));
-				for (k = 0; k < 6; k++)
+				for (k = 0; k < nv; k++)
 				{
 					double		f,
-								av;
+								v = vals[k];
 
-					if ((ga[k] >= 0.4) != (side == 1))
+					if (idx == sidevar && (v >= thr) != (side == 1))
 						continue;
-					av = ga[k] < sp.alo ? sp.alo : (ga[k] > sp.ahi ? sp.ahi : ga[k]);
-					xw[sp.ia] = av;
+					if (idx == sp.ia)
+						v = v < sp.alo ? sp.alo : (v > sp.ahi ? sp.ahi : v);
+					xw[idx] = v;
 					f = ets_objective(xw, &sp);
 					if (f < fs)
 					{
 						fs = f;
-						best_a = av;
-					}
-				}
-				if (best_a >= 0.0)
-					xs[sp.ia] = best_a;
-			}
-			else if ((sp.fa >= 0.4) == (side == 1))
-				fs = ets_objective(xs, &sp);
-			if (fs < FC_OPTIM_PENALTY)
-			{
-				for (c = 0; c < 3; c++)
-				{
-					int			idx = c == 0 ? sp.ib : (c == 1 ? sp.ig : sp.ip);
-					const double *vals = c == 0 ? gb : (c == 1 ? gg : gp);
-					int			nv = c == 2 ? 2 : 3;
-
-					if (idx < 0)
-						continue;
-					memcpy(xw, xs, np * sizeof(double));
-					for (k = 0; k < nv; k++)
-					{
-						double		f;
-
-						xw[idx] = vals[k];
-						f = ets_objective(xw, &sp);
-						if (f < fs)
-						{
-							fs = f;
-							xs[idx] = vals[k];
-						}
+						xs[idx] = v;
 					}
 				}
 			}
@@ -1691,8 +1682,8 @@ ets_fit_scaled(const EtsData *d, FcEtsForm form, const FcEtsControl *ctl,
 			ets_put_start(&sp, &ws->p, ws->l0, sp.trend ? ws->b0 : 0.0,
 						  ws->s0, xw);
 			f = ets_objective(xw, &sp);
-			av = sp.ia >= 0 ? xw[sp.ia] : sp.fa;
-			side = av >= 0.4;
+			av = sidevar >= 0 ? xw[sidevar] : 0.0;
+			side = sidevar >= 0 && av >= thr;
 			if (f < fside[side])
 			{
 				fside[side] = f;
@@ -1717,7 +1708,11 @@ ets_fit_scaled(const EtsData *d, FcEtsForm form, const FcEtsControl *ctl,
 		}
 		if (nstart == 0)
 			nstart = 1;			/* let the optimiser report the failure */
-		/* the non-seasonal forms are cheap but rarely need the second run */
+		/*
+		 * The non-seasonal forms start from the better of the two sides
+		 * only: a second run doubles their cost (they dominate the time on
+		 * long non-seasonal series) for little gain.
+		 */
 		if (sp.season == SEAS_N)
 			nstart = 1;
 	}
