@@ -6,6 +6,7 @@
 #   ets_reference.csv  one row per series and form: R's fitted parameters,
 #                      fit statistics, and whether R's ets() picked the form
 #   ets_forecasts.csv  series,form,step,mean,lo95,hi95
+#   m4_weekly_r_ets.csv id,form,loglik,aicc: R's automatic choice per M4 weekly series
 # Forms are fitted with ets(y, model=..., damped=...) and R's defaults
 # (opt.crit="lik", bounds="both", nmse=3); the automatic choice with ets(y).
 suppressMessages(library(forecast))
@@ -71,3 +72,17 @@ opt <- options(digits = 15)
 write.csv(do.call(rbind, ser_rows), "ets_series.csv", row.names = FALSE, quote = FALSE)
 write.csv(do.call(rbind, ref_rows), "ets_reference.csv", row.names = FALSE, quote = FALSE, na = "NA")
 write.csv(do.call(rbind, fc_rows), "ets_forecasts.csv", row.names = FALSE, quote = FALSE)
+
+# R's automatic choice on every M4 weekly series (for ets_test --rcompare):
+#   m4_weekly_r_ets.csv  id,form,loglik,aicc
+wk <- read.csv(file.path(datadir, "m4_weekly_train.csv"),
+               colClasses = c("character", "integer", "numeric"))
+ids <- unique(wk$series_id)
+auto_rows <- data.frame(id = ids, form = NA, loglik = NA, aicc = NA)
+for (i in seq_along(ids)) {
+  fit <- ets(ts(wk$y[wk$series_id == ids[i]], frequency = 1))
+  auto_rows$form[i] <- formname(fit)
+  auto_rows$loglik[i] <- fit$loglik
+  auto_rows$aicc[i] <- fit$aicc
+}
+write.csv(auto_rows, "m4_weekly_r_ets.csv", row.names = FALSE, quote = FALSE)

@@ -31,6 +31,8 @@
 #include "../../src/ets.h"
 #include "../../src/optim.h"
 
+static int	run_rcompare(const char *train, int m, const char *formsf);
+
 static int	n_pass = 0;
 static int	n_fail = 0;
 static int	verbose = 0;
@@ -1157,6 +1159,10 @@ run_rcompare(const char *train, int m, const char *formsf)
 		   "(worst %.3f%%)\n", better, same, worse, 100 * worst);
 	printf("auto (R's candidate set) AICc: lower than R's on %d, same on %d, higher on %d\n",
 		   abetter, asame, aworse);
+	/* "most series": at most 5% worse, and none by more than 0.5% */
+	CHECK(nf > 0 && worse * 20 <= nf && worst < 0.005,
+		  "refit of R's forms: %d of %d worse, worst %.3f%%", worse, nf, 100 * worst);
+	CHECK(nf > 0 && aworse * 20 <= nf, "auto AICc above R's on %d of %d", aworse, nf);
 	for (i = 0; i < ns; i++)
 		free(ss[i].y);
 	free(ss);
@@ -1199,7 +1205,28 @@ main(int argc, char **argv)
 	test_bad_inputs();
 	run_reference(dir, quick);
 	if (!quick)
+	{
+		char		rpath[1024];
+		const char *data = getenv("FC_M4_DATA") ? getenv("FC_M4_DATA") : "/work/shared/data";
+		char		tpath[1024];
+		FILE	   *t1,
+				   *t2;
+
 		test_reproducible(dir);
+		/* R's automatic choices on M4 weekly, when the M4 data is at hand */
+		snprintf(rpath, sizeof rpath, "%s/m4_weekly_r_ets.csv", dir);
+		snprintf(tpath, sizeof tpath, "%s/m4_weekly_train.csv", data);
+		t1 = fopen(rpath, "r");
+		t2 = fopen(tpath, "r");
+		if (t1 && t2)
+			run_rcompare(tpath, 1, rpath);
+		else
+			printf("skipping the M4 weekly comparison (%s or %s missing)\n", rpath, tpath);
+		if (t1)
+			fclose(t1);
+		if (t2)
+			fclose(t2);
+	}
 	printf("%d passed, %d failed\n", n_pass, n_fail);
 	return n_fail ? 1 : 0;
 }
