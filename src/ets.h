@@ -27,9 +27,14 @@ typedef struct FcEtsForm
 } FcEtsForm;
 
 /*
- * What to fit.  For fc_ets_fit_form only `fixed_*` are read; for
- * fc_ets_auto the allow_* masks restrict the candidate forms.
- * A fixed parameter is used as given when it is not NaN, estimated otherwise.
+ * What to fit.  For fc_ets_fit_form only `fixed_*` and max_iter are read;
+ * for fc_ets_auto the allow_* masks restrict the candidate forms.
+ * A fixed parameter is used as given when it is not NaN, estimated otherwise
+ * (and ignored by forms without that component).  Fixed values must lie in
+ * 0 <= alpha <= 1, 0 <= beta <= alpha, 0 <= gamma <= 1 - alpha,
+ * 0 < phi <= 1 (else FC_ERR_BAD_ARGUMENT); estimated ones are kept in R's
+ * region: 1e-4 <= alpha <= 0.9999, 1e-4 <= beta <= alpha,
+ * 1e-4 <= gamma <= 1 - alpha, 0.8 <= phi <= 0.98, plus admissibility.
  */
 typedef struct FcEtsControl
 {
@@ -83,8 +88,10 @@ typedef struct FcEtsModel
 	double	   *season;			/* m final seasonal states, see above */
 	double		init_level;		/* estimated l_0, b_0 (for reporting) */
 	double		init_slope;
-	double		sigma2;			/* innovation variance: SSE / (n - k), as R */
-	double		loglik;			/* -0.5 * lik, lik as R's ets (see ets.c) */
+	double		sigma2;			/* innovation variance as R: sum e_t^2 /
+								 * (n - nparam), e_t relative for M error */
+	double		loglik;			/* -0.5 * lik, lik as R's ets (see ets.c);
+								 * aic = -2 loglik + 2 (nparam + 1), etc. */
 	double		aic,
 				aicc,
 				bic;
