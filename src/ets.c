@@ -1275,7 +1275,8 @@ ets_grad_t(EtsSpec *sp, const EtsPar *p, double l, double b,
  * along the recursion.  Their chains are independent of each other and of
  * the main one, so this single pass costs little more than the objective
  * itself (reverse mode needs a second, sequential pass).  Same outputs as
- * ets_grad_t; K is 2 (alpha, l0) without a trend and 5 with one.
+ * ets_grad_t.  The sensitivities are scalars (not arrays) so that they stay
+ * in registers.
  */
 ETS_INLINE double
 ets_grad_fwd_t(EtsSpec *sp, const EtsPar *p, double l, double b,
@@ -1284,34 +1285,65 @@ ets_grad_fwd_t(EtsSpec *sp, const EtsPar *p, double l, double b,
 	const double *y = sp->y;
 	int			n = sp->n,
 				t,
-				k,
 				blk = 0;
 	double		alpha = p->alpha,
 				beta = p->beta,
-				phi = p->phi;
+				phi = p->phi,
+				oma = 1.0 - p->alpha;
 	double		sse = 0.0,
 				slog = 0.0,
 				prod = 1.0,
 				lik;
-	/* quantities: 0 alpha, 1 l0, 2 beta, 3 phi, 4 b0 */
-	double		dl[5] = {0, 1, 0, 0, 0},
-				db[5] = {0, 0, 0, 0, 1},
-				A[5] = {0, 0, 0, 0, 0},
-				G[5] = {0, 0, 0, 0, 0};
-	const int	K = trend ? 5 : 2;
+
+	/* d l / d q and d b / d q for q = alpha, l0, beta, phi, b0 */
+	double		La = 0,
+				Ll = 1,
+				Lb = 0,
+				Lp = 0,
+				Lb0 = 0;
+	double		Ba = 0,
+				Bl = 0,
+				Bb = 0,
+				Bp = 0,
+				Bb0 = 1;
+
+	/* accumulated d(sum e^2)/dq (A*) and d(sum log|yhat|)/dq (G*) */
+	double		Aa = 0,
+				Al = 0,
+				Ab = 0,
+				Ap = 0,
+				Ab0 = 0;
+	double		Ga = 0,
+				Gl = 0,
+				Gb = 0,
+				Gp = 0,
+				Gb0 = 0;
 
 	for (t = 0; t < n; t++)
 	{
 		double		lp = l + phi * b;
 		double		r = y[t] - lp;
 		double		w,
-					iy = 0.0,
-					dlp[5];
+					iy = 0.0;
+		double		Pa,
+					Pl,
+					Pb = 0,
+					Pp = 0,
+					Pb0 = 0;
 
-		for (k = 0; k < K; k++)
-			dlp[k] = dl[k] + phi * db[k];
 		if (trend)
-			dlp[3] += b;
+		{
+			Pa = La + phi * Ba;
+			Pl = Ll + phi * Bl;
+			Pb = Lb + phi * Bb;
+			Pp = Lp + phi * Bp + b;
+			Pb0 = Lb0 + phi * Bb0;
+		}
+		else
+		{
+			Pa = La;
+			Pl = Ll;
+		}
 		if (errmul)
 		{
 			double		e;
@@ -1329,26 +1361,37 @@ ets_grad_fwd_t(EtsSpec *sp, const EtsPar *p, double l, double b,
 				blk = 0;
 			}
 			w = -2.0 * e * (1.0 + e) * iy;
-			for (k = 0; k < K; k++)
-				G[k] += iy * dlp[k];
+			Ga += iy * Pa;
+			Gl += iy * Pl;
+			if (trend)
+			{
+				Gb += iy * Pb;
+				Gp += iy * Pp;
+				Gb0 += iy * Pb0;
+			}
 		}
 		else
 		{
 			sse += r * r;
 			w = -2.0 * r;
 		}
-		for (k = 0; k < K; k++)
-		{
-			A[k] += w * dlp[k];
-			dl[k] = (1.0 - alpha) * dlp[k];
-		}
-		dl[0] += r;
+		Aa += w * Pa;
+		Al += w * Pl;
+		La = oma * Pa + r;
+		Ll = oma * Pl;
 		if (trend)
 		{
-			for (k = 0; k < K; k++)
-				db[k] = phi * db[k] - beta * dlp[k];
-			db[2] += r;
-			db[3] += b;
+			Ab += w * Pb;
+			Ap += w * Pp;
+			Ab0 += w * Pb0;
+			Lb = oma * Pb;
+			Lp = oma * Pp;
+			Lb0 = oma * Pb0;
+			Ba = phi * Ba - beta * Pa;
+			Bl = phi * Bl - beta * Pl;
+			Bb = phi * Bb - beta * Pb + r;
+			Bp = phi * Bp - beta * Pp + b;
+			Bb0 = phi * Bb0 - beta * Pb0;
 		}
 		l = lp + alpha * r;
 		b = phi * b + beta * r;
@@ -1360,16 +1403,14 @@ ets_grad_fwd_t(EtsSpec *sp, const EtsPar *p, double l, double b,
 		return -1.0;
 	{
 		double		dS = sse > ETS_SSE_FLOOR ? n / sse : 0.0;
-		double		g[5];
+		double		g2 = errmul ? 2.0 : 0.0;
 
-		for (k = 0; k < K; k++)
-			g[k] = dS * A[k] + (errmul ? 2.0 * G[k] : 0.0);
-		d[0] = g[0];
-		*dl0 = g[1];
-		d[1] = trend ? g[2] : 0.0;
+		d[0] = dS * Aa + g2 * Ga;
+		*dl0 = dS * Al + g2 * Gl;
+		d[1] = trend ? dS * Ab + g2 * Gb : 0.0;
 		d[2] = 0.0;
-		d[3] = trend ? g[3] : 0.0;
-		*db0 = trend ? g[4] : 0.0;
+		d[3] = trend ? dS * Ap + g2 * Gp : 0.0;
+		*db0 = trend ? dS * Ab0 + g2 * Gb0 : 0.0;
 	}
 	return lik;
 }
