@@ -226,6 +226,11 @@ fc_ets_model_free(FcEtsModel *fit)
 		fc_free(fit->season);
 		fit->season = NULL;
 	}
+	if (fit && fit->resid)
+	{
+		fc_free(fit->resid);
+		fit->resid = NULL;
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -1841,6 +1846,14 @@ ets_fit_scaled(const EtsData *d, FcEtsForm form, const FcEtsControl *ctl,
 			double		v = sp.season == SEAS_N ? 0.0 : sp.s[(n + j) % m];
 
 			out->season[j] = sp.season == SEAS_A ? v * sc : v;
+		}
+		/* response residuals y - yhat, from e_t (relative for M error) */
+		out->resid = (double *) fc_alloc(sizeof(double) * n);
+		for (j = 0; j < n; j++)
+		{
+			double		e = d->work[j];
+
+			out->resid[j] = sp.errmul ? sp.y[j] * e / (1.0 + e) * sc : e * sc;
 		}
 		out->nparam = np;
 		out->sigma2 = n > np ? sse / (n - np) : NAN;

@@ -96,6 +96,9 @@ typedef struct FcEtsModel
 				aicc,
 				bic;
 	double		mse;			/* in-sample one-step mean squared error */
+	double	   *resid;			/* n one-step residuals y_t - yhat_t in the
+								 * data's units (fc_alloc'ed; for M error
+								 * y_t e_t / (1 + e_t)) */
 	int			nparam;			/* estimated parameters incl. initial states */
 } FcEtsModel;
 

@@ -68,19 +68,6 @@ fit_simple(const double *y, int n, int m, FcMethod method)
 	return model_from_simple(&s, method);
 }
 
-/*
- * Residuals of an ETS model.  Filled in by the ETS kernel's fitted values
- * once it exposes them; NaN (undefined) until then.
- */
-static void
-fc_ets_model_residuals(const FcModel *model, const double *y, int n, double *resid)
-{
-	(void) model;
-	(void) y;
-	(void) n;
-	(void) resid;
-}
-
 static FcModel *
 model_from_ets(const FcEtsModel *e, FcMethod method)
 {
@@ -117,6 +104,13 @@ model_from_ets(const FcEtsModel *e, FcMethod method)
 	for (i = 0; i < model->nstates; i++)
 		if (!isfinite(model->states[i]))
 			fc_report_status(FC_ERR_NONFINITE, fc_method_name(method));
+	if (e->resid != NULL)
+	{
+		for (i = 0; i < e->n; i++)
+			if (isinf(e->resid[i]))
+				e->resid[i] = NAN;
+		model = fc_model_add_residuals(model, e->resid, e->n);
+	}
 	return model;
 }
 
@@ -350,7 +344,7 @@ compute_residuals(const FcModel *model, const double *y, int n, double *resid)
 				resid[t] = y[t] - y[t - 1] - model->params[FC_P_SLOPE];
 			break;
 		default:
-			fc_ets_model_residuals(model, y, n, resid);
+			/* ETS: filled from the kernel by model_from_ets */
 			break;
 	}
 }
@@ -400,10 +394,13 @@ fc_fit_series(const double *y, int n, int m, FcMethod requested, const FcOptions
 	}
 	model->requested = requested;
 	model->n = n;
-	resid = palloc(sizeof(double) * n);
-	compute_residuals(model, y, n, resid);
-	model = fc_model_add_residuals(model, resid, n);
-	pfree(resid);
+	if (model->nresid == 0)
+	{
+		resid = palloc(sizeof(double) * n);
+		compute_residuals(model, y, n, resid);
+		model = fc_model_add_residuals(model, resid, n);
+		pfree(resid);
+	}
 	return model;
 }
 
