@@ -25,6 +25,7 @@
 
 #include "../../src/theta.h"
 #include "../../src/season.h"
+#include "../../src/optim.h"
 
 static int	n_pass = 0;
 static int	n_fail = 0;
@@ -476,6 +477,108 @@ check_properties(void)
 	}
 }
 
+
+/* ------------------------------------------------------------------ */
+/* the optimised variant against a direct 3-parameter search */
+
+typedef struct OtmCtx
+{
+	const double *y;
+	int			n;
+	double		A,
+				B;
+} OtmCtx;
+
+/* in-sample MSE of the OTM written out from Fiorucci et al. (2016) */
+static double
+otm_mse(const double *p, void *vctx)
+{
+	const OtmCtx *c = vctx;
+	double		a = p[0],
+				w = p[1],
+				l = p[2],
+				sse = 0;
+	int			t;
+
+	for (t = 1; t <= c->n; t++)
+	{
+		double		mu = l + w * (pow(1 - a, t - 1) * c->A + (1 - pow(1 - a, t)) / a * c->B);
+
+		sse += (c->y[t - 1] - mu) * (c->y[t - 1] - mu);
+		l = a * c->y[t - 1] + (1 - a) * l;
+	}
+	return sse / c->n;
+}
+
+static void
+check_otm_direct(const char *refdir)
+{
+	static const char *names[] = {"Nile", "WWWusage", "BJsales", "W300", "short5", "lynx"};
+	char		path[1024];
+	Series	   *ser;
+	int			ns,
+				i;
+
+	snprintf(path, sizeof path, "%s/theta_series.csv", refdir);
+	ser = load_series(path, 1, &ns);
+	for (i = 0; i < (int) (sizeof names / sizeof names[0]); i++)
+	{
+		Series	   *s = ser ? find_series(ser, ns, names[i]) : NULL;
+		FcThetaModel fit;
+		FcThetaControl ctl;
+		OtmCtx		c;
+		double		best = HUGE_VAL,
+					mine;
+		int			sa,
+					sw;
+
+		if (!s)
+		{
+			CHECK(0, "series %s missing", names[i]);
+			continue;
+		}
+		fc_theta_control_init(&ctl);
+		ctl.variant = FC_THETA_OPTIMISED;
+		CHECK(fc_theta_fit(s->y, s->n, 1, &ctl, &fit, NULL) == FC_OK, "OTM %s", names[i]);
+		c.y = s->y;
+		c.n = s->n;
+		c.A = fit.intercept;
+		c.B = fit.slope;
+		{
+			double		p[3] = {fit.alpha, 1 - 1 / fit.theta, fit.init_level};
+
+			mine = otm_mse(p, &c);
+		}
+		CHECK(fabs(mine - fit.mse) <= 1e-9 * fit.mse, "OTM %s: reported mse %g, recomputed %g",
+			  names[i], fit.mse, mine);
+		/* Nelder-Mead from a 3 x 3 set of starts (alpha, w), l0 = y_1 */
+		for (sa = 0; sa < 3; sa++)
+			for (sw = 0; sw < 3; sw++)
+			{
+				double		x[3] = {0.1 + 0.4 * sa, 0.3 * sw, s->y[0]};
+				double		step[3] = {0.05, 0.1, 0.1 * (fabs(s->y[0]) + 1)};
+				double		lo[3] = {1e-4, 0, -HUGE_VAL},
+							hi[3] = {0.9999, 1 - 1e-6, HUGE_VAL};
+				FcNMOptions opt;
+				FcNMResult	res;
+
+				fc_nm_options_init(&opt, 3);
+				opt.max_eval = 3000;
+				opt.max_restarts = 3;
+				if (fc_nelder_mead(otm_mse, &c, 3, x, step, lo, hi, &opt, &res) == FC_OK &&
+					res.fmin < best)
+					best = res.fmin;
+			}
+		CHECK(fit.mse <= best * (1 + 1e-7), "OTM %s: mse %.10g, direct search %.10g", names[i],
+			  fit.mse, best);
+		printf("  OTM %-9s alpha %.4f theta %.4g mse %.6g (direct search %.6g)\n", names[i],
+			   fit.alpha, fit.theta, fit.mse, best);
+		fc_theta_model_free(&fit);
+	}
+	if (ser)
+		free_series(ser, ns);
+}
+
 /* ------------------------------------------------------------------ */
 /* bad input, flat storage, forged arrays */
 
@@ -787,6 +890,7 @@ main(int argc, char **argv)
 		refdir = argv[1];
 	check_reference(refdir);
 	check_properties();
+	check_otm_direct(refdir);
 	check_edges();
 	printf("theta_test (theta kernel vs R thetaf, closed forms, storage):\n");
 	printf("%d passed, %d failed\n", n_pass, n_fail);
