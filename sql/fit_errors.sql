@@ -46,8 +46,8 @@ SELECT try_sql($$ SELECT forecastin.fit(t, 1.0, 'bogus') FROM (VALUES (1::bigint
 SELECT try_sql($$ SELECT forecastin.fit(t, 1.0, '') FROM (VALUES (1::bigint)) v(t) $$);
 SELECT try_sql($$ SELECT forecastin.fit(t, 1.0, ' naive') FROM (VALUES (1::bigint)) v(t) $$);
 SELECT try_sql($$ SELECT forecastin.fit(t, 1.0, 'arima') FROM (VALUES (1::bigint)) v(t) $$);
-SELECT try_sql($$ SELECT forecastin.fit(t, 1.0, 'Theta') FROM (VALUES (1::bigint)) v(t) $$);
-SELECT try_sql($$ SELECT forecastin.fit(t, 1.0, 'croston') FROM (VALUES (1::bigint)) v(t) $$);
+SELECT try_sql($$ SELECT forecastin.fit(t, 1.0, 'ARIMA') FROM (VALUES (1::bigint)) v(t) $$);
+SELECT try_sql($$ SELECT forecastin.fit(t, 1.0, 'trend_seasonal') FROM (VALUES (1::bigint)) v(t) $$);
 SELECT try_sql($$ SELECT forecastin.fit(t, 1.0, 'trend_seasonal') FROM (VALUES (1::bigint)) v(t) $$);
 SELECT try_sql($$ SELECT forecastin.fit(t, 1.0, NULL) FROM (VALUES (1::bigint)) v(t) $$);
 

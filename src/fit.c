@@ -472,6 +472,9 @@ state_send_into(StringInfo buf, const FcFitState *s)
 	pq_sendbyte(buf, s->opts.short_policy);
 	pq_sendbyte(buf, s->opts.seasonal);
 	pq_sendbyte(buf, (uint8) s->opts.damped);
+	pq_sendbyte(buf, s->opts.theta_variant);
+	pq_sendbyte(buf, (uint8) s->opts.optimise);
+	pq_sendint32(buf, s->opts.aggregation);
 	pq_sendfloat8(buf, s->opts.alpha);
 	pq_sendfloat8(buf, s->opts.beta);
 	pq_sendfloat8(buf, s->opts.gamma);
@@ -508,7 +511,7 @@ state_recv_from(StringInfo buf, int code)
 	int32		count;
 
 	memset(&hdr, 0, sizeof(hdr));
-	if (buf->len - buf->cursor < 3 + 4 * 6 + 4 + 32)
+	if (buf->len - buf->cursor < 3 + 4 * 6 + 4 + 32 + 6)
 		bad_state(code);
 	hdr.version = pq_getmsgbyte(buf);
 	hdr.time_kind = pq_getmsgbyte(buf);
@@ -520,6 +523,9 @@ state_recv_from(StringInfo buf, int code)
 	hdr.opts.short_policy = pq_getmsgbyte(buf);
 	hdr.opts.seasonal = pq_getmsgbyte(buf);
 	hdr.opts.damped = (int8) pq_getmsgbyte(buf);
+	hdr.opts.theta_variant = pq_getmsgbyte(buf);
+	hdr.opts.optimise = (int8) pq_getmsgbyte(buf);
+	hdr.opts.aggregation = pq_getmsgint(buf, 4);
 	hdr.opts.alpha = pq_getmsgfloat8(buf);
 	hdr.opts.beta = pq_getmsgfloat8(buf);
 	hdr.opts.gamma = pq_getmsgfloat8(buf);
@@ -532,6 +538,8 @@ state_recv_from(StringInfo buf, int code)
 		hdr.opts.short_policy > FC_SHORT_ERROR ||
 		hdr.opts.seasonal > FC_SEASONAL_MULTIPLICATIVE ||
 		hdr.opts.damped < -1 || hdr.opts.damped > 1 ||
+		hdr.opts.theta_variant > 1 || hdr.opts.optimise < 0 || hdr.opts.optimise > 1 ||
+		hdr.opts.aggregation < 0 || hdr.opts.aggregation > 10000 ||
 		!smoothing_ok(hdr.opts.alpha) || !smoothing_ok(hdr.opts.beta) ||
 		!smoothing_ok(hdr.opts.gamma) || !smoothing_ok(hdr.opts.phi) ||
 		count < 0 || count > FC_MAX_STATE_POINTS ||

@@ -17,6 +17,7 @@
 #include "utils/tuplestore.h"
 
 #include "forecastin.h"
+#include "intermittent.h"
 #include "methods.h"
 #include "model.h"
 #include "sqltime.h"
@@ -209,6 +210,20 @@ json_str(StringInfo buf, const char *key, const char *v, bool *first)
 		appendStringInfoString(buf, "null");
 }
 
+/*
+ * Syntetos-Boylan-Croston classes from the stored ADI and CV^2; NULL for
+ * series with negative values (not demand), "none" without any demand.
+ */
+static const char *
+demand_class(const FcModel *m)
+{
+	double		code = m->params[FC_P_DEMAND_CLASS];
+
+	if (!(code >= FC_DEMAND_NONE && code <= FC_DEMAND_LUMPY) || code != floor(code))
+		return NULL;
+	return fc_demand_class_name((FcDemandClass) (int) code);
+}
+
 Datum
 fc_model_info(PG_FUNCTION_ARGS)
 {
@@ -260,6 +275,19 @@ fc_model_info(PG_FUNCTION_ARGS)
 		if (m->ets_trend != 'N')
 			json_num(&buf, "initial_slope", m->params[FC_P_INIT_SLOPE], &pfirst);
 	}
+	else if (m->method == FC_METHOD_THETA)
+	{
+		json_num(&buf, "alpha", m->params[FC_P_ALPHA], &pfirst);
+		json_num(&buf, "theta", m->params[FC_P_THETA], &pfirst);
+		json_num(&buf, "trend_slope", m->params[FC_P_SLOPE], &pfirst);
+		json_num(&buf, "initial_level", m->params[FC_P_INIT_LEVEL], &pfirst);
+	}
+	else if (m->method >= FC_METHOD_CROSTON && m->method <= FC_METHOD_ADIDA)
+	{
+		json_num(&buf, "alpha", m->params[FC_P_ALPHA], &pfirst);
+		if (m->method != FC_METHOD_ADIDA)
+			json_num(&buf, "beta", m->params[FC_P_BETA], &pfirst);
+	}
 	else if (m->method == FC_METHOD_MEAN)
 		json_num(&buf, "mean", m->params[FC_P_MEAN], &pfirst);
 	else if (m->method == FC_METHOD_DRIFT)
@@ -267,6 +295,9 @@ fc_model_info(PG_FUNCTION_ARGS)
 	appendStringInfoChar(&buf, '}');
 
 	json_num(&buf, "sigma2", m->params[FC_P_SIGMA2], &first);
+	json_str(&buf, "demand_class", demand_class(m), &first);
+	json_num(&buf, "adi", m->params[FC_P_ADI], &first);
+	json_num(&buf, "cv2", m->params[FC_P_CV2], &first);
 	if (ets)
 	{
 		json_num(&buf, "loglik", m->params[FC_P_LOGLIK], &first);

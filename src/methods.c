@@ -12,8 +12,10 @@
 
 #include "errors.h"
 #include "ets.h"
+#include "intermittent.h"
 #include "methods.h"
 #include "simple.h"
+#include "theta.h"
 
 int			fc_fallback_count = 0;
 int			fc_fallback_by_reason[8];
@@ -344,9 +346,156 @@ compute_residuals(const FcModel *model, const double *y, int n, double *resid)
 				resid[t] = y[t] - y[t - 1] - model->params[FC_P_SLOPE];
 			break;
 		default:
-			/* ETS: filled from the kernel by model_from_ets */
+			/* ETS, theta, intermittent: filled from their kernels */
 			break;
 	}
+}
+
+/* ---------- methods stored as a kernel's packed model ---------- */
+
+static bool
+is_intermittent(int method)
+{
+	return method == FC_METHOD_CROSTON || method == FC_METHOD_SBA ||
+		method == FC_METHOD_TSB || method == FC_METHOD_ADIDA;
+}
+
+static FcIntermittentMethod
+intermittent_kind(int method)
+{
+	switch (method)
+	{
+		case FC_METHOD_SBA:
+			return FC_ID_SBA;
+		case FC_METHOD_TSB:
+			return FC_ID_TSB;
+		case FC_METHOD_ADIDA:
+			return FC_ID_ADIDA;
+		default:
+			return FC_ID_CROSTON;
+	}
+}
+
+/* A model whose states are `len` packed doubles, with its residuals. */
+static FcModel *
+model_from_packed(FcMethod method, int period, int len, double **states)
+{
+	FcModel    *model = fc_model_alloc(len);
+
+	model->method = method;
+	model->period = period;
+	*states = model->states;
+	return model;
+}
+
+static FcModel *
+fit_theta(const double *y, int n, int m, const FcOptions *opts)
+{
+	FcThetaControl ctl;
+	FcThetaModel th;
+	FcModel    *model;
+	double	   *resid = palloc(sizeof(double) * n);
+	double	   *states;
+	FcStatus	st;
+
+	fc_theta_control_init(&ctl);
+	ctl.variant = opts->theta_variant ? FC_THETA_OPTIMISED : FC_THETA_STANDARD;
+	ctl.fixed_alpha = opts->alpha;
+	memset(&th, 0, sizeof(th));
+	st = fc_theta_fit(y, n, m, &ctl, &th, resid);
+	if (st == FC_ERR_TOO_SHORT)
+		return NULL;
+	if (st != FC_OK)
+		fc_report_status(st, "theta");
+	model = model_from_packed(FC_METHOD_THETA, th.seasonal ? m : 1,
+							  fc_theta_state_size(&th), &states);
+	fc_theta_pack(&th, states);
+	model->params[FC_P_ALPHA] = th.alpha;
+	model->params[FC_P_THETA] = th.theta;
+	model->params[FC_P_SLOPE] = th.slope;
+	model->params[FC_P_INIT_LEVEL] = th.init_level;
+	model->params[FC_P_SIGMA2] = th.sigma2;
+	model->params[FC_P_MSE] = th.mse;
+	model->nparam = (isnan(opts->alpha) ? 2 : 1) + (th.variant == FC_THETA_OPTIMISED ? 1 : 0);
+	fc_theta_model_free(&th);
+	model->n = n;
+	return fc_model_add_residuals(model, resid, n);
+}
+
+static FcModel *
+fit_intermittent(const double *y, int n, const FcOptions *opts, FcMethod method)
+{
+	FcIntermittentControl ctl;
+	FcIntermittentModel im;
+	FcModel    *model;
+	double	   *resid = palloc(sizeof(double) * n);
+	double	   *states;
+	FcStatus	st;
+
+	fc_intermittent_control_init(&ctl);
+	ctl.alpha = opts->alpha;
+	ctl.beta = opts->beta;
+	ctl.optimise = opts->optimise == 1;
+	ctl.aggregation = opts->aggregation;
+	memset(&im, 0, sizeof(im));
+	st = fc_intermittent_fit(intermittent_kind(method), y, n, &ctl, &im, resid);
+	if (st == FC_ERR_BAD_ARGUMENT)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("%s needs non-negative demand values", fc_method_name(method)),
+				 errhint("Intermittent-demand methods model sales counts; net out returns first.")));
+	if (st != FC_OK)
+		fc_report_status(st, fc_method_name(method));
+	model = model_from_packed(method, 1, fc_intermittent_state_size(&im), &states);
+	fc_intermittent_pack(&im, states);
+	model->params[FC_P_ALPHA] = im.alpha;
+	model->params[FC_P_BETA] = im.beta;
+	model->params[FC_P_MSE] = im.loss;
+	model->nparam = ctl.optimise ? 2 : 0;
+	model->n = n;
+	return fc_model_add_residuals(model, resid, n);
+}
+
+bool
+fc_packed_states_valid(const FcModel *model)
+{
+	if (model->method == FC_METHOD_THETA)
+	{
+		FcThetaModel th;
+
+		memset(&th, 0, sizeof(th));
+		if (fc_theta_unpack(model->states, model->nstates, &th) != FC_OK)
+			return false;
+		fc_theta_model_free(&th);
+		return true;
+	}
+	if (is_intermittent(model->method))
+	{
+		FcIntermittentModel im;
+
+		memset(&im, 0, sizeof(im));
+		return fc_intermittent_unpack(model->states, model->nstates, &im) == FC_OK &&
+			im.method == intermittent_kind(model->method);
+	}
+	return true;
+}
+
+/* Demand classification (ADI, CV^2) reported for every model. */
+static void
+classify_demand(FcModel *model, const double *y, int n)
+{
+	double		adi = NAN,
+				cv2 = NAN;
+	int			i;
+	bool		nonnegative = true;
+
+	for (i = 0; i < n && nonnegative; i++)
+		nonnegative = y[i] >= 0.0;
+	model->params[FC_P_DEMAND_CLASS] = NAN;
+	if (nonnegative)
+		model->params[FC_P_DEMAND_CLASS] = (double) fc_intermittent_classify(y, n, &adi, &cv2);
+	model->params[FC_P_ADI] = adi;
+	model->params[FC_P_CV2] = cv2;
 }
 
 FcModel *
@@ -386,12 +535,27 @@ fc_fit_series(const double *y, int n, int m, FcMethod requested, const FcOptions
 		case FC_METHOD_HW:
 			model = fit_ets_family(y, n, m, requested, opts);
 			break;
+		case FC_METHOD_THETA:
+			model = fit_theta(y, n, m, opts);
+			if (model == NULL)
+			{
+				model = fit_simple(y, n, 1, FC_METHOD_NAIVE);
+				note_fallback(model, FC_FALLBACK_SHORT, opts, requested, n, 1);
+			}
+			break;
+		case FC_METHOD_CROSTON:
+		case FC_METHOD_SBA:
+		case FC_METHOD_TSB:
+		case FC_METHOD_ADIDA:
+			model = fit_intermittent(y, n, opts, requested);
+			break;
 		case FC_METHOD_ETS:
 		case FC_METHOD_AUTO:
 		default:
 			model = fit_ets_auto(y, n, m, opts, requested);
 			break;
 	}
+	classify_demand(model, y, n);
 	model->requested = requested;
 	model->n = n;
 	if (model->nresid == 0)
@@ -410,7 +574,26 @@ fc_forecast_model(const FcModel *model, int h, double level,
 {
 	FcStatus	st;
 
-	if (model->ets_error != 0)
+	if (model->method == FC_METHOD_THETA)
+	{
+		FcThetaModel th;
+
+		memset(&th, 0, sizeof(th));
+		st = fc_theta_unpack(model->states, model->nstates, &th);
+		if (st == FC_OK)
+			st = fc_theta_forecast(&th, h, level, mean, lo, hi);
+		fc_theta_model_free(&th);
+	}
+	else if (is_intermittent(model->method))
+	{
+		FcIntermittentModel im;
+
+		memset(&im, 0, sizeof(im));
+		st = fc_intermittent_unpack(model->states, model->nstates, &im);
+		if (st == FC_OK)
+			st = fc_intermittent_forecast(&im, h, level, mean, lo, hi);
+	}
+	else if (model->ets_error != 0)
 	{
 		double		no_season[1] = {0.0};
 		FcEtsModel	e;

@@ -21,6 +21,12 @@
 extern FcModel *fc_fit_series(const double *y, int n, int m,
 							  FcMethod requested, const FcOptions *opts);
 
+/*
+ * For methods whose states are a kernel's packed model (theta, croston,
+ * ...): does the kernel accept them?  True for every other method.
+ */
+extern bool fc_packed_states_valid(const FcModel *model);
+
 /* Point forecasts and intervals (NaN where undefined) for steps 1..h. */
 extern void fc_forecast_model(const FcModel *model, int h, double level,
 							  double *mean, double *lo, double *hi);

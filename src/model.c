@@ -44,7 +44,8 @@ static const char *const fallback_names[] = {
 static const char *const missing_names[] = {"zero", "interpolate", "error"};
 static const char *const param_names[FC_NPARAMS] = {
 	"alpha", "beta", "gamma", "phi", "sigma2", "loglik", "aic", "aicc", "bic",
-	"mse", "init_level", "init_slope", "mean", "slope", "season_test", "reserved"
+	"mse", "init_level", "init_slope", "mean", "slope", "season_test", "demand_class",
+	"theta", "adi", "cv2"
 };
 
 FcModel *
@@ -128,6 +129,12 @@ fc_model_expected_states(const FcModel *m)
 			return m->period;
 		case FC_METHOD_MEAN:
 			return 0;
+		case FC_METHOD_THETA:
+		case FC_METHOD_CROSTON:
+		case FC_METHOD_SBA:
+		case FC_METHOD_TSB:
+		case FC_METHOD_ADIDA:
+			return m->nstates;	/* a kernel's packed model, see fc_packed_states_valid */
 		default:
 			return 2 + (m->ets_season != 'N' ? m->period : 0);
 	}
@@ -189,6 +196,8 @@ model_check_code(const FcModel *m, int code)
 		forged(code, "ETS form on a non-ETS method");
 	if (m->nstates != fc_model_expected_states(m))
 		forged(code, "wrong number of states for the method");
+	if (!fc_packed_states_valid(m))
+		forged(code, "invalid method state");
 	for (i = 0; i < m->nstates; i++)
 		if (!isfinite(m->states[i]))
 			forged(code, "non-finite state");

@@ -11,6 +11,8 @@
  *	 naive, drift		[y_n]
  *	 snaive				[y_{n-m+1}, ..., y_n]
  *	 mean				[]						 (mean in params)
+ *	 theta				the theta kernel's packed model (theta.h)
+ *	 croston/sba/tsb/adida	the intermittent kernel's packed model
  *	 ses/holt/damped/hw/ets
  *						[l_n, b_n, s_{n+1}, ..., s_{n+m}] (m seasonal states
  *						 only when the form is seasonal)
@@ -47,7 +49,10 @@ typedef enum FcParam
 	FC_P_MEAN,
 	FC_P_SLOPE,
 	FC_P_SEASON_TEST,			/* |r_m| / critical value of the ACF test */
-	FC_P_RESERVED,
+	FC_P_DEMAND_CLASS,			/* FcDemandClass code, NaN when y has negatives */
+	FC_P_THETA,					/* theta coefficient (theta methods) */
+	FC_P_ADI,					/* average demand interval */
+	FC_P_CV2,					/* squared coefficient of variation of demand sizes */
 	FC_NPARAMS
 } FcParam;
 

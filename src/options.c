@@ -27,15 +27,20 @@ static const char *const method_names[FC_METHOD_COUNT] = {
 	[FC_METHOD_DAMPED] = "damped",
 	[FC_METHOD_HW] = "hw",
 	[FC_METHOD_ETS] = "ets",
+	[FC_METHOD_THETA] = "theta",
+	[FC_METHOD_CROSTON] = "croston",
+	[FC_METHOD_SBA] = "sba",
+	[FC_METHOD_TSB] = "tsb",
+	[FC_METHOD_ADIDA] = "adida",
 };
 
 /* Methods of the design that later releases add: a clearer error for them. */
 static const char *const planned_methods[] = {
-	"arima", "theta", "croston", "sba", "tsb", "adida", "trend_seasonal", NULL
+	"arima", "trend_seasonal", NULL
 };
 
-#define ACCEPTED_METHODS "auto, naive, snaive, mean, drift, ses, holt, damped, hw, ets"
-#define ACCEPTED_KEYS "period, missing, short, seasonal, damped, alpha, beta, gamma, phi"
+#define ACCEPTED_METHODS "auto, naive, snaive, mean, drift, ses, holt, damped, hw, ets, theta, croston, sba, tsb, adida"
+#define ACCEPTED_KEYS "period, missing, short, seasonal, damped, alpha, beta, gamma, phi, variant, optimise, aggregation"
 
 void
 fc_options_init(FcOptions *opts)
@@ -206,6 +211,39 @@ apply_scalar_option(FcOptions *opts, const char *key, const JsonbValue *v)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("option \"damped\" must be true or false, not %s", jbv_type_name(v))));
 		opts->damped = v->val.boolean ? 1 : 0;
+	}
+	else if (strcmp(key, "variant") == 0)
+	{
+		char	   *str = jbv_string(key, v);
+
+		if (strcmp(str, "standard") == 0)
+			opts->theta_variant = 0;
+		else if (strcmp(str, "optimised") == 0 || strcmp(str, "optimized") == 0)
+			opts->theta_variant = 1;
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid value \"%s\" for option \"variant\"", str),
+					 errhint("Accepted values: \"standard\" (default), \"optimised\".")));
+	}
+	else if (strcmp(key, "optimise") == 0 || strcmp(key, "optimize") == 0)
+	{
+		if (v->type != jbvBool)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option \"%s\" must be true or false, not %s", key, jbv_type_name(v))));
+		opts->optimise = v->val.boolean ? 1 : 0;
+	}
+	else if (strcmp(key, "aggregation") == 0)
+	{
+		double		d = jbv_number(key, v);
+
+		if (!isfinite(d) || d != floor(d) || d < 1 || d > 10000)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid aggregation %g", d),
+					 errdetail("The ADIDA bucket size is a whole number of time steps between 1 and 10000.")));
+		opts->aggregation = (int32_t) d;
 	}
 	else if (strcmp(key, "alpha") == 0)
 		opts->alpha = jbv_smoothing(key, v);

@@ -21,6 +21,11 @@ typedef enum FcMethod
 	FC_METHOD_DAMPED = 7,
 	FC_METHOD_HW = 8,
 	FC_METHOD_ETS = 9,
+	FC_METHOD_THETA = 10,
+	FC_METHOD_CROSTON = 11,
+	FC_METHOD_SBA = 12,
+	FC_METHOD_TSB = 13,
+	FC_METHOD_ADIDA = 14,
 	FC_METHOD_COUNT
 } FcMethod;
 
@@ -58,6 +63,9 @@ typedef struct FcOptions
 	uint8_t		short_policy;	/* FcShortPolicy */
 	uint8_t		seasonal;		/* FcSeasonalKind, for hw */
 	int8_t		damped;			/* -1 unspecified, 0 no, 1 yes (hw) */
+	uint8_t		theta_variant;	/* 0 standard, 1 optimised (theta) */
+	int8_t		optimise;		/* intermittent: estimate alpha/beta (0/1) */
+	int32_t		aggregation;	/* adida bucket size, 0 = round(ADI) */
 	double		alpha;			/* fixed smoothing parameters, NaN = estimate */
 	double		beta;
 	double		gamma;
