@@ -509,14 +509,18 @@ base_step(Base *b, int32 step)
 
 /*
  * Open a cursor on the inner query and return its portal; the caller
- * fetches.  Checks that the named columns exist.
+ * fetches.  SPI calls return in SPI's procedure memory context, which
+ * SPI_finish frees: switch back to the caller's context, where everything
+ * that must outlive SPI is allocated.
  */
 static Portal
 open_query(const char *sql, const QueryCtx *q)
 {
+	MemoryContext cxt = CurrentMemoryContext;
 	Portal		portal;
 
 	portal = SPI_cursor_open_with_args(NULL, sql, 0, NULL, NULL, NULL, false, 0);
+	MemoryContextSwitchTo(cxt);
 	if (portal == NULL)
 		elog(ERROR, "SPI_cursor_open_with_args failed: %s", SPI_result_code_string(SPI_result));
 	return portal;
@@ -1343,6 +1347,7 @@ fc_reconcile_sql(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
+	MemoryContextSwitchTo(work);	/* not SPI's context: freed by SPI_finish */
 	INSTR_TIME_SET_CURRENT(t0);
 	read_base(&b, base_sql, &q);
 	ms_base = elapsed_ms(t0);
@@ -1500,6 +1505,7 @@ fc_coherence_sql(PG_FUNCTION_ARGS)
 	error_context_stack = &errcb;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
+	MemoryContextSwitchTo(work);	/* not SPI's context: freed by SPI_finish */
 	read_base(&b, text_to_cstring(PG_GETARG_TEXT_PP(0)), &q);
 	SPI_finish();
 	MemoryContextSwitchTo(work);
