@@ -189,6 +189,13 @@ SELECT path, step, round(yhat::numeric, 4) AS yhat
 FROM forecastin.reconcile('SELECT yhat, 42 AS extra, step, path::rec_path AS path FROM rec_base ORDER BY random()',
                           'BU') WHERE step = 2;
 
+-- row order of the inner queries does not matter
+SELECT count(*) FILTER (WHERE abs(a.yhat - b.yhat) > 1e-9) AS differences
+FROM forecastin.reconcile('SELECT path, step, yhat FROM rec_base ORDER BY step DESC, path DESC', 'mint_shrink',
+       '{"residuals": "SELECT path, t, resid FROM rec_resid ORDER BY t DESC, path"}') a
+JOIN forecastin.reconcile('SELECT path, step, yhat FROM rec_base ORDER BY path, step', 'mint_shrink',
+       '{"residuals": "SELECT path, t, resid FROM rec_resid ORDER BY path, t"}') b USING (path, step);
+
 -- an empty base query gives no rows
 SELECT * FROM forecastin.reconcile('SELECT path, step, yhat FROM rec_base WHERE false', 'ols');
 SELECT * FROM forecastin.coherence('SELECT path, step, yhat FROM rec_base WHERE false');
