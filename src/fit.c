@@ -615,3 +615,105 @@ fc_fit_state_in(PG_FUNCTION_ARGS)
 	bin.data[bin.len] = '\0';
 	PG_RETURN_POINTER(state_recv_from(&bin, ERRCODE_INVALID_TEXT_REPRESENTATION));
 }
+
+/* ---------- exported for other aggregates over series (fit.h) ---------- */
+
+#include "fit.h"
+
+/*
+ * The series building of fc_fit_final as a function (backtest.c uses it).
+ * fc_fit_final could call it too; it is kept separate here only so that
+ * this addition touches nothing above.
+ */
+double *
+fc_fit_regular_series(FcPoint *pts, int n, FcTimeKind kind, int missing,
+					  FcTimeAxis *axis, int64 *n_missing, bool **observed)
+{
+	FcStepUnit	unit;
+	FcStatus	st;
+	double	   *y;
+	int64		first_missing;
+	int64		tod = 0;
+	int			dup;
+	int			i;
+
+	fc_time_sort(pts, n, &dup);
+	if (dup >= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_CARDINALITY_VIOLATION),
+				 errmsg("duplicate timestamp %s in series",
+						fc_raw_time_to_text(kind, pts[dup].t)),
+				 errdetail("Each time value may appear once per series."),
+				 errhint("Aggregate duplicates first, for example with GROUP BY t and sum(y).")));
+
+	for (i = 0; i < n && isnan(pts[i].y); i++)
+		;
+	if (i == n)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("series has no non-NULL values"),
+				 errdetail("All %d observations are NULL.", n)));
+
+	if (kind == FC_TIME_INT8)
+		unit = FC_STEP_INT;
+	else if (kind == FC_TIME_DATE)
+		unit = FC_STEP_DAY;
+	else
+		unit = tstz_to_axis_values(pts, n, &tod);
+
+	st = fc_time_infer(pts, n, unit, FC_MAX_GRID_POINTS, axis);
+	if (st == FC_ERR_IRREGULAR_TIME)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("time values are not on a regular grid"),
+				 errdetail("The largest common step between them would make a series of more than " INT64_FORMAT " points.",
+						   FC_MAX_GRID_POINTS),
+				 errhint("Truncate the time values to the step you mean, for example with date_trunc('day', t).")));
+	axis->tod_usec = tod;
+
+	y = palloc(sizeof(double) * axis->length);
+	st = fc_time_regularize(pts, n, axis, missing, y, n_missing, &first_missing);
+	if (st == FC_ERR_MISSING_VALUE)
+	{
+		int64		tm;
+
+		fc_time_at(axis, first_missing, &tm);
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("series has a missing value at %s",
+						fc_time_to_text(kind, axis, tm)),
+				 errdetail("%lld of %lld points on the grid are absent or NULL.",
+						   (long long) *n_missing, (long long) axis->length),
+				 errhint("Use \"missing\": \"zero\" or \"interpolate\" to fill gaps.")));
+	}
+
+	if (observed != NULL)
+	{
+		/* regularize flags: 1 where a value was given, 0 where filled */
+		FcPoint    *flags = palloc(sizeof(FcPoint) * n);
+		double	   *f = palloc(sizeof(double) * axis->length);
+		bool	   *obs = palloc(sizeof(bool) * axis->length);
+		int64		dummy_missing;
+		int64		k;
+
+		for (i = 0; i < n; i++)
+		{
+			flags[i].t = pts[i].t;
+			flags[i].y = isnan(pts[i].y) ? NAN : 1.0;
+		}
+		fc_time_regularize(flags, n, axis, FC_MISSING_ZERO, f, &dummy_missing, &first_missing);
+		for (k = 0; k < axis->length; k++)
+			obs[k] = (f[k] == 1.0);
+		pfree(flags);
+		pfree(f);
+		*observed = obs;
+	}
+	return y;
+}
+
+int
+fc_fit_choose_period(const FcOptions *opts, const FcTimeAxis *axis,
+					 const double *y, int n, FcModel *info)
+{
+	return choose_period(opts, axis, y, n, info);
+}
