@@ -62,6 +62,12 @@ SELECT path FROM forecastin.descendants('retail', 'in', after => 'in.south.s3.fo
 SELECT path FROM forecastin.descendants('retail', 'in', max_depth => 2, after => 'in.north.s1', lim => 2);
 SELECT count(*) FROM forecastin.descendants('retail', '', lim => 10000);
 
+-- one level across all branches (e.g. every store), in pages
+SELECT * FROM forecastin.level_nodes('retail', 3);
+SELECT path FROM forecastin.level_nodes('retail', 4, lim => 2);
+SELECT path FROM forecastin.level_nodes('retail', 4, after => 'in.north.s1.food', lim => 2);
+SELECT path FROM forecastin.level_nodes('retail', 5);	-- deeper than any leaf: no rows
+
 -- paging through every node 3 at a time visits each node once, in order
 WITH RECURSIVE pages(n, paths) AS (
 	SELECT 1, ARRAY(SELECT d.path FROM forecastin.descendants('retail', '', lim => 3) d)
@@ -122,6 +128,10 @@ SELECT c.node FROM forecastin.mv_descendant_counts c
  WHERE c.hierarchy = 'retail' AND c.parent = 'in' AND c.node > 'in.north'
  ORDER BY c.node LIMIT 2;
 EXPLAIN (COSTS OFF)
+SELECT c.node FROM forecastin.mv_descendant_counts c
+ WHERE c.hierarchy = 'retail' AND c.depth = 3 AND c.node > 'in.north'
+ ORDER BY c.node LIMIT 2;
+EXPLAIN (COSTS OFF)
 SELECT a.node FROM forecastin.mv_entity_ancestors a
  WHERE a.hierarchy = 'retail' AND a.ancestor = 'in' AND a.node > 'in.north'
  ORDER BY a.node LIMIT 2;
@@ -146,7 +156,7 @@ SELECT p.oid::regprocedure AS function, p.provolatile AS vol, p.proparallel AS p
  WHERE p.pronamespace = 'forecastin'::regnamespace
    AND p.proname IN ('hierarchy_leaf_check', 'refresh_hierarchy_views', 'hierarchy_check_name',
                      'register_hierarchy', 'drop_hierarchy', 'hierarchy_check_args',
-                     'children', 'descendants', 'ancestors')
+                     'children', 'descendants', 'ancestors', 'level_nodes')
  ORDER BY 1::text;
 SELECT has_function_privilege('public', 'forecastin.refresh_hierarchy_views(boolean)', 'EXECUTE')
        AS public_may_refresh;

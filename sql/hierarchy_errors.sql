@@ -141,6 +141,14 @@ SELECT * FROM forecastin.descendants('h', 'a', max_depth => -1);
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM forecastin.ancestors('h', 'a.x', include_self => NULL);
 \echo :LAST_ERROR_SQLSTATE
+SELECT * FROM forecastin.level_nodes('h', 0);
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM forecastin.level_nodes('h', NULL);
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM forecastin.level_nodes('h', 1, lim => 0);
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM forecastin.level_nodes('no_such_hierarchy', 1);
+\echo :LAST_ERROR_SQLSTATE
 
 -- privileges: register runs the query with the caller's rights, the tables
 -- are the owner's until granted, refreshing is not for PUBLIC

@@ -145,6 +145,8 @@ CREATE UNIQUE INDEX mv_descendant_counts_key
 	ON mv_descendant_counts (hierarchy, node);
 CREATE INDEX mv_descendant_counts_by_parent
 	ON mv_descendant_counts (hierarchy, parent, node);
+CREATE INDEX mv_descendant_counts_by_depth
+	ON mv_descendant_counts (hierarchy, depth, node);
 CREATE INDEX mv_descendant_counts_node_gist
 	ON mv_descendant_counts USING gist (node);
 
@@ -585,6 +587,38 @@ $$;
 
 COMMENT ON FUNCTION descendants(text, ltree, int, ltree, int) IS
 'Nodes below node (all of them for ''''), down to max_depth levels (NULL: all), in path order (depth first), at most lim (1..10000) rows after the path after (keyset paging). Reads the hierarchy views.';
+
+CREATE FUNCTION level_nodes(hierarchy text, level int, after ltree DEFAULT NULL, lim int DEFAULT 100)
+	RETURNS TABLE (path ltree, parent ltree, depth int, distance int, is_leaf boolean,
+	               n_children bigint, n_descendants bigint, n_leaves bigint)
+	LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 100
+	SET search_path FROM CURRENT
+AS $$
+BEGIN
+	PERFORM forecastin.hierarchy_check_args(level_nodes.hierarchy, ''::ltree, level_nodes.lim);
+	IF level_nodes.level IS NULL THEN
+		RAISE EXCEPTION 'level must not be NULL'
+		USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF level_nodes.level < 1 THEN
+		RAISE EXCEPTION 'level must be at least 1, not %', level_nodes.level
+		USING ERRCODE = 'invalid_parameter_value',
+		      HINT = 'A level is a path depth (nlevel): 1 for the top-level nodes.';
+	END IF;
+	RETURN QUERY
+	SELECT c.node, c.parent, c.depth, c.depth, c.descendants = 0,
+	       c.children, c.descendants, c.leaves
+	  FROM forecastin.mv_descendant_counts c
+	 WHERE c.hierarchy = level_nodes.hierarchy
+	   AND c.depth = level_nodes.level
+	   AND c.node > coalesce(level_nodes.after, ''::ltree)
+	 ORDER BY c.node
+	 LIMIT level_nodes.lim;
+END
+$$;
+
+COMMENT ON FUNCTION level_nodes(text, int, ltree, int) IS
+'Every node at depth level (nlevel; 1 = top level) of the hierarchy, across all branches, in path order, at most lim (1..10000) rows after the path after (keyset paging). Reads the hierarchy views.';
 
 CREATE FUNCTION ancestors(hierarchy text, node ltree, include_self boolean DEFAULT false)
 	RETURNS TABLE (path ltree, parent ltree, depth int, distance int, is_leaf boolean,
