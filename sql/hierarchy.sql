@@ -80,6 +80,22 @@ WITH RECURSIVE pages(n, paths) AS (
 )
 SELECT n, paths FROM pages ORDER BY n;
 
+-- subtrees end where they should: siblings whose labels extend the node's
+-- label (s70, s7_, s7a) are not its descendants, and labels at the
+-- 255-character limit work
+SELECT n_nodes FROM forecastin.register_hierarchy('bounds',
+	ARRAY['a.s7.x', 'a.s7.y.z', 'a.s70.y', 'a.s7_.z', 'a.s7a.w', 'a.s6.w', 'a.s8.v',
+	      'b.' || repeat('l', 255) || '.' || repeat('m', 255),
+	      repeat('q', 255) || '.' || repeat('r', 255) || '.t',
+	      repeat('q', 255) || '.' || repeat('r', 255) || '.u',
+	      repeat('q', 255) || '.' || repeat('r', 254) || 'z.v']::ltree[]);
+SELECT path, distance FROM forecastin.descendants('bounds', 'a.s7');
+SELECT path FROM forecastin.descendants('bounds', 'a.s7', after => 'a.s7.x');
+SELECT count(*) FROM forecastin.descendants('bounds', 'a');
+SELECT nlevel(path), distance, length(path::text) FROM forecastin.descendants('bounds', ('b.' || repeat('l', 255))::ltree);
+SELECT nlevel(path), distance, right(path::text, 3) FROM forecastin.descendants('bounds', (repeat('q', 255) || '.' || repeat('r', 255))::ltree);
+SELECT forecastin.drop_hierarchy('bounds');
+
 -- a second hierarchy from an array; replacing it changes its nodes only
 SELECT * FROM forecastin.register_hierarchy('geo',
 	ARRAY['world.asia.india', 'world.asia.china', 'world.europe']::ltree[]);

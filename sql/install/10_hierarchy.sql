@@ -537,6 +537,10 @@ CREATE FUNCTION descendants(hierarchy text, node ltree, max_depth int DEFAULT NU
 	LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 100
 	SET search_path FROM CURRENT
 AS $$
+DECLARE
+	v_level int := nlevel(descendants.node);
+	v_k int;
+	v_upper ltree;
 BEGIN
 	PERFORM forecastin.hierarchy_check_args(descendants.hierarchy, descendants.node, descendants.lim);
 	IF descendants.max_depth < 1 THEN
@@ -556,7 +560,10 @@ BEGIN
 		   AND c.node > coalesce(descendants.after, ''::ltree)
 		 ORDER BY c.node
 		 LIMIT descendants.lim;
-	ELSIF nlevel(descendants.node) = 0 THEN
+		RETURN;
+	END IF;
+
+	IF v_level = 0 THEN
 		-- below the root: every node of the hierarchy
 		RETURN QUERY
 		SELECT c.node, c.parent, c.depth, c.depth, c.descendants = 0,
@@ -567,7 +574,36 @@ BEGIN
 		   AND (descendants.max_depth IS NULL OR c.depth <= descendants.max_depth)
 		 ORDER BY c.node
 		 LIMIT descendants.lim;
+		RETURN;
+	END IF;
+
+	-- In ltree order the subtree of node follows node and ends before the
+	-- path whose last label is node's last label followed by '0' (labels are
+	-- compared bytewise, a shorter one first, and no label character sorts
+	-- below '0' in PostgreSQL 15).  That bound only narrows the index range
+	-- of the unique key; <@ decides membership, so the result stays right
+	-- should a later ltree accept smaller characters.  A label already at the
+	-- 255-character limit cannot be extended: take the nearest ancestor's.
+	v_k := v_level;
+	WHILE v_k > 0 AND char_length(subpath(descendants.node, v_k - 1, 1)::text) >= 255 LOOP
+		v_k := v_k - 1;
+	END LOOP;
+	IF v_k > 0 THEN
+		v_upper := subpath(descendants.node, 0, v_k - 1)
+		           || (subpath(descendants.node, v_k - 1, 1)::text || '0')::ltree;
+		RETURN QUERY
+		SELECT c.node, c.parent, c.depth, c.depth - v_level, c.descendants = 0,
+		       c.children, c.descendants, c.leaves
+		  FROM forecastin.mv_descendant_counts c
+		 WHERE c.hierarchy = descendants.hierarchy
+		   AND c.node > greatest(descendants.node, descendants.after)
+		   AND c.node < v_upper
+		   AND c.node <@ descendants.node
+		   AND (descendants.max_depth IS NULL OR c.depth <= v_level + descendants.max_depth)
+		 ORDER BY c.node
+		 LIMIT descendants.lim;
 	ELSE
+		-- every label at the length limit: the closure table gives the range
 		RETURN QUERY
 		SELECT c.node, c.parent, c.depth, a.distance, c.descendants = 0,
 		       c.children, c.descendants, c.leaves
@@ -576,8 +612,7 @@ BEGIN
 		    ON c.hierarchy = a.hierarchy AND c.node = a.node
 		 WHERE a.hierarchy = descendants.hierarchy
 		   AND a.ancestor = descendants.node
-		   AND a.node > coalesce(descendants.after, descendants.node)
-		   AND a.distance >= 1
+		   AND a.node > greatest(descendants.node, descendants.after)
 		   AND (descendants.max_depth IS NULL OR a.distance <= descendants.max_depth)
 		 ORDER BY a.node
 		 LIMIT descendants.lim;
