@@ -163,7 +163,8 @@ bt_parse_options(Jsonb *jb, BtState *s)
 					if (v->type != jbvNumeric)
 						ereport(ERROR,
 								(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-								 errmsg("backtest option \"level\" must be a number")));
+								 errmsg("backtest option \"level\" must be a number"),
+								 errhint("Use 0.95 for a 95%% interval.")));
 					d = DatumGetFloat8(DirectFunctionCall1(numeric_float8,
 														   NumericGetDatum(v->val.numeric)));
 					if (!(d > 0.0 && d < 1.0))
