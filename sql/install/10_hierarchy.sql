@@ -209,6 +209,12 @@ BEGIN
 		USING ERRCODE = 'null_value_not_allowed',
 		      HINT = 'Pass true (readers are not blocked) or false (faster, blocks readers).';
 	END IF;
+	-- One refresh at a time, and each REFRESH statement below starts (and
+	-- takes its snapshot) only after this wait: without it, a refresh queued
+	-- behind another session's register-and-refresh would wait for the lock
+	-- on the view holding a snapshot from before that session committed, and
+	-- write views without its hierarchy (under READ COMMITTED).
+	PERFORM pg_advisory_xact_lock(hashtext('forecastin.refresh_hierarchy_views'), 0);
 	FOREACH v_view IN ARRAY ARRAY['forecastin.mv_entity_ancestors'::regclass,
 	                              'forecastin.mv_descendant_counts'::regclass]
 	LOOP
