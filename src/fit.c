@@ -32,6 +32,7 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
+#include "fit.h"
 #include "methods.h"
 #include "model.h"
 #include "options.h"
@@ -361,75 +362,20 @@ fc_fit_final(PG_FUNCTION_ARGS)
 	FcTimeAxis	axis;
 	FcModel		info;
 	FcModel    *model;
-	FcStepUnit	unit;
-	FcStatus	st;
 	double	   *y;
 	int64		n_missing;
-	int64		first_missing;
-	int64		tod = 0;
-	int			n;
-	int			dup;
 	int			m;
 	int			i;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();		/* no rows: no model, as avg() of no rows */
 	s = state_detoast(PG_GETARG_DATUM(0));
-	n = s->count;
 
 	/* work on a copy: a final function must not modify the state */
-	pts = palloc(sizeof(FcPoint) * n);
-	memcpy(pts, s->points, sizeof(FcPoint) * n);
-
-	fc_time_sort(pts, n, &dup);
-	if (dup >= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_CARDINALITY_VIOLATION),
-				 errmsg("duplicate timestamp %s in series",
-						fc_raw_time_to_text(s->time_kind, pts[dup].t)),
-				 errdetail("Each time value may appear once per series."),
-				 errhint("Aggregate duplicates first, for example with GROUP BY t and sum(y).")));
-
-	for (i = 0; i < n && isnan(pts[i].y); i++)
-		;
-	if (i == n)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("series has no non-NULL values"),
-				 errdetail("All %d observations are NULL.", n)));
-
-	if (s->time_kind == FC_TIME_INT8)
-		unit = FC_STEP_INT;
-	else if (s->time_kind == FC_TIME_DATE)
-		unit = FC_STEP_DAY;
-	else
-		unit = tstz_to_axis_values(pts, n, &tod);
-
-	st = fc_time_infer(pts, n, unit, FC_MAX_GRID_POINTS, &axis);
-	if (st == FC_ERR_IRREGULAR_TIME)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("time values are not on a regular grid"),
-				 errdetail("The largest common step between them would make a series of more than " INT64_FORMAT " points.",
-						   FC_MAX_GRID_POINTS),
-				 errhint("Truncate the time values to the step you mean, for example with date_trunc('day', t).")));
-	axis.tod_usec = tod;
-
-	y = palloc(sizeof(double) * axis.length);
-	st = fc_time_regularize(pts, n, &axis, s->opts.missing, y, &n_missing, &first_missing);
-	if (st == FC_ERR_MISSING_VALUE)
-	{
-		int64		tm;
-
-		fc_time_at(&axis, first_missing, &tm);
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("series has a missing value at %s",
-						fc_time_to_text(s->time_kind, &axis, tm)),
-				 errdetail("%lld of %lld points on the grid are absent or NULL.",
-						   (long long) n_missing, (long long) axis.length),
-				 errhint("Use \"missing\": \"zero\" or \"interpolate\" to fill gaps.")));
-	}
+	pts = palloc(sizeof(FcPoint) * s->count);
+	memcpy(pts, s->points, sizeof(FcPoint) * s->count);
+	y = fc_fit_regular_series(pts, s->count, (FcTimeKind) s->time_kind,
+							  s->opts.missing, &axis, &n_missing, NULL);
 
 	memset(&info, 0, sizeof(info));
 	for (i = 0; i < FC_NPARAMS; i++)
@@ -617,13 +563,10 @@ fc_fit_state_in(PG_FUNCTION_ARGS)
 }
 
 /* ---------- exported for other aggregates over series (fit.h) ---------- */
-
-#include "fit.h"
-
 /*
- * The series building of fc_fit_final as a function (backtest.c uses it).
- * fc_fit_final could call it too; it is kept separate here only so that
- * this addition touches nothing above.
+ * From raw observations to a regular series (fit.h): forecastin.fit,
+ * forecastin.backtest and anything else over (t, y) rows build their
+ * series here, so they accept and reject the same input in the same words.
  */
 double *
 fc_fit_regular_series(FcPoint *pts, int n, FcTimeKind kind, int missing,
