@@ -174,6 +174,14 @@ SELECT p.oid::regprocedure AS function, p.provolatile AS vol, p.proparallel AS p
                      'register_hierarchy', 'drop_hierarchy', 'hierarchy_check_args',
                      'children', 'descendants', 'ancestors', 'level_nodes')
  ORDER BY 1::text;
+SELECT c.relname AS index_or_trigger, obj_description(c.oid, 'pg_class') IS NOT NULL AS commented
+  FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+ WHERE i.indrelid IN ('forecastin.hierarchy_leaf'::regclass, 'forecastin.mv_entity_ancestors'::regclass,
+                      'forecastin.mv_descendant_counts'::regclass)
+UNION ALL
+SELECT t.tgname, obj_description(t.oid, 'pg_trigger') IS NOT NULL
+  FROM pg_trigger t WHERE t.tgrelid = 'forecastin.hierarchy_leaf'::regclass
+ ORDER BY 1;
 SELECT has_function_privilege('public', 'forecastin.refresh_hierarchy_views(boolean)', 'EXECUTE')
        AS public_may_refresh;
 

@@ -26,6 +26,8 @@ CREATE TABLE hierarchy_leaf (
 );
 
 CREATE INDEX hierarchy_leaf_path_gist ON hierarchy_leaf USING gist (path);
+COMMENT ON INDEX hierarchy_leaf_pkey IS 'One row per (hierarchy, leaf); leaves of a hierarchy in path order.';
+COMMENT ON INDEX hierarchy_leaf_path_gist IS 'Ad-hoc subtree and lquery filters on leaves (<@, @>, ~).';
 
 -- user rows are data, not part of the extension: pg_dump dumps them
 SELECT pg_catalog.pg_extension_config_dump('hierarchy_leaf', '');
@@ -85,6 +87,10 @@ CREATE TRIGGER hierarchy_leaf_check_update
 	AFTER UPDATE ON hierarchy_leaf
 	REFERENCING NEW TABLE AS new_leaves
 	FOR EACH STATEMENT EXECUTE FUNCTION hierarchy_leaf_check();
+COMMENT ON TRIGGER hierarchy_leaf_check_insert ON hierarchy_leaf IS
+'Rejects inserted leaves that are a prefix of another leaf, or have one as a prefix.';
+COMMENT ON TRIGGER hierarchy_leaf_check_update ON hierarchy_leaf IS
+'Rejects updated leaves that are a prefix of another leaf, or have one as a prefix.';
 
 ------------------------------------------------------------------------------
 -- The L4 tier: materialized views over every registered hierarchy
@@ -108,6 +114,9 @@ CREATE UNIQUE INDEX mv_entity_ancestors_key
 	ON mv_entity_ancestors (hierarchy, node, ancestor);
 CREATE INDEX mv_entity_ancestors_by_ancestor
 	ON mv_entity_ancestors (hierarchy, ancestor, node) INCLUDE (distance);
+
+COMMENT ON INDEX mv_entity_ancestors_key IS 'Unique key; needed by REFRESH ... CONCURRENTLY.';
+COMMENT ON INDEX mv_entity_ancestors_by_ancestor IS 'All descendants of an ancestor, in path order.';
 
 COMMENT ON MATERIALIZED VIEW mv_entity_ancestors IS
 'Closure of every registered hierarchy: one row per node and each of its ancestors, the node itself included (distance 0). Refresh with forecastin.refresh_hierarchy_views().';
@@ -149,6 +158,11 @@ CREATE INDEX mv_descendant_counts_by_depth
 	ON mv_descendant_counts (hierarchy, depth, node);
 CREATE INDEX mv_descendant_counts_node_gist
 	ON mv_descendant_counts USING gist (node);
+
+COMMENT ON INDEX mv_descendant_counts_key IS 'Unique key; needed by REFRESH ... CONCURRENTLY; also the subtree range scan of descendants().';
+COMMENT ON INDEX mv_descendant_counts_by_parent IS 'Children of a node in path order (children()).';
+COMMENT ON INDEX mv_descendant_counts_by_depth IS 'Nodes of one level in path order (level_nodes()).';
+COMMENT ON INDEX mv_descendant_counts_node_gist IS 'Ad-hoc subtree and lquery filters on nodes (<@, @>, ~).';
 
 COMMENT ON MATERIALIZED VIEW mv_descendant_counts IS
 'One row per node of every registered hierarchy: parent, depth, number of children, descendants and leaves below it. Refresh with forecastin.refresh_hierarchy_views().';
