@@ -283,51 +283,23 @@ bt_transition(FunctionCallInfo fcinfo, FcTimeKind kind, int64 t)
 	PG_RETURN_POINTER(s);
 }
 
-static void
-bt_check_time_not_null(FunctionCallInfo fcinfo)
-{
-	if (PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("time value must not be NULL"),
-				 errhint("Filter out rows without a time, for example with WHERE t IS NOT NULL.")));
-}
-
 Datum
 fc_backtest_sfunc_int8(PG_FUNCTION_ARGS)
 {
-	bt_check_time_not_null(fcinfo);
-	return bt_transition(fcinfo, FC_TIME_INT8, PG_GETARG_INT64(1));
+	return bt_transition(fcinfo, FC_TIME_INT8, fc_time_arg(fcinfo, 1, FC_TIME_INT8));
 }
 
 Datum
 fc_backtest_sfunc_date(PG_FUNCTION_ARGS)
 {
-	DateADT		d;
-
-	bt_check_time_not_null(fcinfo);
-	d = PG_GETARG_DATEADT(1);
-	if (DATE_NOT_FINITE(d))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("time value must be finite"),
-				 errdetail("infinity and -infinity cannot be placed on a time axis.")));
-	return bt_transition(fcinfo, FC_TIME_DATE, (int64) d);
+	return bt_transition(fcinfo, FC_TIME_DATE, fc_time_arg(fcinfo, 1, FC_TIME_DATE));
 }
 
 Datum
 fc_backtest_sfunc_tstz(PG_FUNCTION_ARGS)
 {
-	TimestampTz ts;
-
-	bt_check_time_not_null(fcinfo);
-	ts = PG_GETARG_TIMESTAMPTZ(1);
-	if (TIMESTAMP_NOT_FINITE(ts))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("time value must be finite"),
-				 errdetail("infinity and -infinity cannot be placed on a time axis.")));
-	return bt_transition(fcinfo, FC_TIME_TIMESTAMPTZ, (int64) ts);
+	return bt_transition(fcinfo, FC_TIME_TIMESTAMPTZ,
+						 fc_time_arg(fcinfo, 1, FC_TIME_TIMESTAMPTZ));
 }
 
 /* ---------- combine and (de)serialisation, for parallel aggregation ---------- */

@@ -185,51 +185,63 @@ fit_transition(FunctionCallInfo fcinfo, FcTimeKind kind, int64 t)
 	PG_RETURN_POINTER(s);
 }
 
-static void
-check_time_not_null(FunctionCallInfo fcinfo)
+/*
+ * The time argument `argno` of a transition function as the kernel's int64
+ * (see timeaxis.h); NULL and infinite values are errors.
+ */
+int64
+fc_time_arg(FunctionCallInfo fcinfo, int argno, FcTimeKind kind)
 {
-	if (PG_ARGISNULL(1))
+	if (PG_ARGISNULL(argno))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("time value must not be NULL"),
 				 errhint("Filter out rows without a time, for example with WHERE t IS NOT NULL.")));
+	switch (kind)
+	{
+		case FC_TIME_INT8:
+			return PG_GETARG_INT64(argno);
+		case FC_TIME_DATE:
+			{
+				DateADT		d = PG_GETARG_DATEADT(argno);
+
+				if (DATE_NOT_FINITE(d))
+					break;
+				return (int64) d;
+			}
+		default:
+			{
+				TimestampTz ts = PG_GETARG_TIMESTAMPTZ(argno);
+
+				if (TIMESTAMP_NOT_FINITE(ts))
+					break;
+				return (int64) ts;
+			}
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+			 errmsg("time value must be finite"),
+			 errdetail("infinity and -infinity cannot be placed on a time axis.")));
+	return 0;					/* keep compiler quiet */
 }
 
 Datum
 fc_fit_sfunc_int8(PG_FUNCTION_ARGS)
 {
-	check_time_not_null(fcinfo);
-	return fit_transition(fcinfo, FC_TIME_INT8, PG_GETARG_INT64(1));
+	return fit_transition(fcinfo, FC_TIME_INT8, fc_time_arg(fcinfo, 1, FC_TIME_INT8));
 }
 
 Datum
 fc_fit_sfunc_date(PG_FUNCTION_ARGS)
 {
-	DateADT		d;
-
-	check_time_not_null(fcinfo);
-	d = PG_GETARG_DATEADT(1);
-	if (DATE_NOT_FINITE(d))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("time value must be finite"),
-				 errdetail("infinity and -infinity cannot be placed on a time axis.")));
-	return fit_transition(fcinfo, FC_TIME_DATE, (int64) d);
+	return fit_transition(fcinfo, FC_TIME_DATE, fc_time_arg(fcinfo, 1, FC_TIME_DATE));
 }
 
 Datum
 fc_fit_sfunc_tstz(PG_FUNCTION_ARGS)
 {
-	TimestampTz ts;
-
-	check_time_not_null(fcinfo);
-	ts = PG_GETARG_TIMESTAMPTZ(1);
-	if (TIMESTAMP_NOT_FINITE(ts))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("time value must be finite"),
-				 errdetail("infinity and -infinity cannot be placed on a time axis.")));
-	return fit_transition(fcinfo, FC_TIME_TIMESTAMPTZ, (int64) ts);
+	return fit_transition(fcinfo, FC_TIME_TIMESTAMPTZ,
+						  fc_time_arg(fcinfo, 1, FC_TIME_TIMESTAMPTZ));
 }
 
 Datum

@@ -10,6 +10,7 @@
 #define FC_FIT_H
 
 #include "postgres.h"
+#include "fmgr.h"
 
 #include "model.h"
 #include "options.h"
@@ -34,6 +35,9 @@ extern double *fc_fit_regular_series(FcPoint *pts, int n, FcTimeKind kind,
  * agrees, else 1.  Fills info->period_source, detected_period and
  * params[FC_P_SEASON_TEST] (info->params must be initialised to NaN).
  */
+/* A transition function's time argument as int64; NULL/infinite: ERROR. */
+extern int64 fc_time_arg(FunctionCallInfo fcinfo, int argno, FcTimeKind kind);
+
 extern int	fc_fit_choose_period(const FcOptions *opts, const FcTimeAxis *axis,
 								 const double *y, int n, FcModel *info);
 
