@@ -54,6 +54,7 @@
 #include "reconcile.h"
 
 #define NONNEG_MAX_ITER 200
+#define PG_INT32_MAX_LOCAL 0x7FFFFFFF
 #define INTERRUPT_MASK 0xFFFF
 
 static const char *const rec_method_names[FC_REC_METHOD_COUNT] = {
@@ -911,6 +912,7 @@ typedef struct MintCtx
 	double		lambda;			/* 0 for the sample covariance */
 	double	   *EU;				/* n_agg x T */
 	double	   *M;				/* n_agg x n_agg, then its Cholesky factor */
+	double	   *M0;				/* unfactored copy (non-negative only) */
 	/* scratch */
 	double	   *ls;				/* n */
 	double	   *u;				/* n */
@@ -1066,49 +1068,39 @@ mint_step(MintCtx *mc, const double *y, const int32_t *fl, int32_t nf,
 	else
 	{
 		double	   *A = fc_alloc(sizeof(double) * (size_t) N * N);
-		double	   *wcol = fc_alloc(sizeof(double) * (tr->n + 1));
-		double	   *col = fc_alloc(sizeof(double) * (na + 1));
 		int32_t		T = mc->T;
+		double		w1 = (1.0 - mc->lambda) / T;
 		int32_t		a;
 		bool		ok;
 
-		/* U'WU: rebuild (mc->M holds its factor) */
-		{
-			double	   *save = mc->M;
-
-			mc->M = A;
-			/* mint_build_M writes an na x na matrix with row stride na */
-			mint_build_M(mc);
-			mc->M = save;
-			/* spread rows to stride N, from the last row backwards */
-			for (a = na - 1; a >= 0; a--)
-				memmove(A + (size_t) a * N, A + (size_t) a * na, sizeof(double) * na);
-		}
+		/*
+		 * [U E_F]' W [U E_F], lower triangle: U'WU (kept unfactored in
+		 * M0), then for each fixed leaf j the column U'W e_j =
+		 * (1-lambda)/T (EU)' e_j - lambda D_j (at j's aggregate
+		 * ancestors), and W_jk = (1-lambda)/T e_j'e_k + lambda D_j [j=k].
+		 */
+		for (a = 0; a < na; a++)
+			memcpy(A + (size_t) a * N, mc->M0 + (size_t) a * na, sizeof(double) * na);
 		for (f = 0; f < nf; f++)
 		{
 			int32_t		j = fl[f];
+			const double *ej = mc->e[j];
+			double	   *row = A + (size_t) (na + f) * N;
+			int32_t		anc;
 
-			/* W e_j */
-			for (i = 0; i < tr->n; i++)
-				wcol[i] = (1.0 - mc->lambda) * dot(mc->e[i], mc->e[j], T) / T +
-					(i == j ? mc->lambda * mc->D[j] : 0.0);
-			/* U' W e_j */
-			mint_coherence_errors(mc, wcol, col);
 			for (a = 0; a < na; a++)
-			{
-				A[(size_t) a * N + na + f] = col[a];
-				A[(size_t) (na + f) * N + a] = col[a];
-			}
-			for (g = 0; g < nf; g++)
-				A[(size_t) (na + f) * N + na + g] = wcol[fl[g]];
+				row[a] = w1 * dot(mc->EU + (size_t) a * T, ej, T);
+			for (anc = tr->parent[j]; anc >= 0; anc = tr->parent[anc])
+				row[tr->agg_of[anc]] -= mc->lambda * mc->D[j];
+			for (g = 0; g <= f; g++)
+				row[na + g] = w1 * dot(ej, mc->e[fl[g]], T) +
+					(g == f ? mc->lambda * mc->D[j] : 0.0);
 			rhs[na + f] = y[j];
 		}
 		ok = chol_decomp(A, N, 1e-13);
 		if (ok)
 			chol_solve(A, N, rhs);
 		fc_free(A);
-		fc_free(wcol);
-		fc_free(col);
 		if (!ok)
 			return false;
 	}
@@ -1140,6 +1132,7 @@ rec_mint(const RecTree *tr, FcRecMethod method, const FcRecProblem *p,
 	int32_t    *fl = NULL;
 	double	   *mult = NULL;
 	bool	   *fixed = NULL;
+	bool	   *infeas = NULL;
 	FcStatus	st = FC_OK;
 
 	memset(&mc, 0, sizeof(mc));
@@ -1244,7 +1237,17 @@ rec_mint(const RecTree *tr, FcRecMethod method, const FcRecProblem *p,
 		{
 			mc.lambda = 0.0;
 			mint_build_M(&mc);
+			if (p->nonnegative)
+			{
+				mc.M0 = fc_alloc(sizeof(double) * ((size_t) na * na + 1));
+				memcpy(mc.M0, mc.M, sizeof(double) * na * na);
+			}
 			singular = !chol_decomp(mc.M, na, 1e-13);
+			if (singular && mc.M0)
+			{
+				fc_free(mc.M0);
+				mc.M0 = NULL;
+			}
 		}
 		if (singular)
 		{
@@ -1256,6 +1259,11 @@ rec_mint(const RecTree *tr, FcRecMethod method, const FcRecProblem *p,
 	{
 		mc.lambda = fc_rec_shrink_lambda(n, T, p->resid, mc.D);
 		mint_build_M(&mc);
+		if (p->nonnegative)
+		{
+			mc.M0 = fc_alloc(sizeof(double) * ((size_t) na * na + 1));
+			memcpy(mc.M0, mc.M, sizeof(double) * na * na);
+		}
 		if (!chol_decomp(mc.M, na, 1e-13))
 		{
 			info->reason = FC_REC_NOT_PD;
@@ -1271,6 +1279,7 @@ rec_mint(const RecTree *tr, FcRecMethod method, const FcRecProblem *p,
 		fl = fc_alloc(sizeof(int32_t) * (tr->n_leaves + 1));
 		mult = fc_alloc(sizeof(double) * (tr->n_leaves + 1));
 		fixed = fc_alloc(sizeof(bool) * (n + 1));
+		infeas = fc_alloc(sizeof(bool) * (n + 1));
 	}
 
 	for (k = 0; k < p->h; k++)
@@ -1285,60 +1294,90 @@ rec_mint(const RecTree *tr, FcRecMethod method, const FcRecProblem *p,
 		else
 		{
 			/*
-			 * Active set: the extra constraints y_j = 0 for the fixed
-			 * leaves join U'y = 0; a fixed leaf is released when its
-			 * multiplier is positive (the cost falls as it grows, see
-			 * Wickramasuriya, Turlach & Hyndman 2020).
+			 * Block principal pivoting (Portugal, Judice & Vicente 1994;
+			 * Kim & Park 2011) over the leaves: the extra constraints
+			 * y_j = 0 for the fixed leaves join U'y = 0; a free leaf below
+			 * zero is infeasible, and so is a fixed leaf whose multiplier
+			 * is positive (the cost falls as it grows; Wickramasuriya,
+			 * Turlach & Hyndman 2020).  All infeasible leaves swap sides
+			 * at once while their number falls (or for 3 more tries), then
+			 * only the last one (the backup rule that makes it finite).
 			 */
 			int32_t		nf = 0,
-						it;
+						it,
+						best = PG_INT32_MAX_LOCAL,
+						backup = 3;
 			bool		converged = false;
 			double		scale = 1e-300;
 
 			for (i = 0; i < n; i++)
 			{
 				fixed[i] = false;
+				infeas[i] = false;
 				if (fabs(y[i]) > scale)
 					scale = fabs(y[i]);
 			}
 			for (it = 0; it < NONNEG_MAX_ITER; it++)
 			{
-				bool		changed = false;
-				int32_t		worst = -1;
-				double		worst_m = 1e-10 * scale;
-				int32_t		f;
+				int32_t		ninf = 0,
+							last = -1,
+							f;
 
+				/* a dense system of n_agg + nf: past the cap, set to zero */
+				if (na + nf > FC_REC_NONNEG_MAX_SYSTEM)
+					break;
 				if (!mint_step(&mc, y, fl, nf, x, mult))
 					break;		/* singular active set: keep the last x */
 				info->nonneg_iterations++;
 				for (i = 0; i < n; i++)
-					if (IS_LEAF(tr, i) && !fixed[i] && x[i] < 0.0)
+					if (IS_LEAF(tr, i) && !fixed[i] && x[i] < -1e-12 * scale)
 					{
-						fixed[i] = true;
-						fl[nf++] = i;
-						changed = true;
+						infeas[i] = true;
+						ninf++;
+						last = i;
 					}
-				if (changed)
-					continue;
 				for (f = 0; f < nf; f++)
 				{
-					/* compare on the scale of y: W_jj * multiplier */
-					double		m = mult[f] * (mc.lambda * mc.D[fl[f]] +
-											   (1.0 - mc.lambda) * mc.D[fl[f]]);
-
-					if (m > worst_m)
+					/* on the scale of y: W_jj * multiplier, W_jj = D_j */
+					if (mult[f] * mc.D[fl[f]] > 1e-10 * scale)
 					{
-						worst_m = m;
-						worst = f;
+						infeas[fl[f]] = true;
+						ninf++;
+						if (fl[f] > last)
+							last = fl[f];
 					}
 				}
-				if (worst < 0)
+				if (ninf == 0)
 				{
 					converged = true;
 					break;
 				}
-				fixed[fl[worst]] = false;
-				fl[worst] = fl[--nf];
+				if (ninf < best || backup > 0)
+				{
+					if (ninf < best)
+					{
+						best = ninf;
+						backup = 3;
+					}
+					else
+						backup--;
+					for (i = 0; i < n; i++)
+						if (infeas[i])
+						{
+							fixed[i] = !fixed[i];
+							infeas[i] = false;
+						}
+				}
+				else
+				{
+					for (i = 0; i < n; i++)
+						infeas[i] = false;
+					fixed[last] = !fixed[last];
+				}
+				nf = 0;
+				for (i = 0; i < n; i++)
+					if (fixed[i])
+						fl[nf++] = i;
 			}
 			if (!converged)
 				info->nonneg_unconverged++;
@@ -1354,6 +1393,8 @@ done:
 		fc_free(mult);
 	if (fixed)
 		fc_free(fixed);
+	if (infeas)
+		fc_free(infeas);
 	if (mc.D)
 		fc_free(mc.D);
 	if (mc.ls)
@@ -1370,6 +1411,8 @@ done:
 		fc_free(mc.EU);
 	if (mc.M)
 		fc_free(mc.M);
+	if (mc.M0)
+		fc_free(mc.M0);
 	return st;
 }
 

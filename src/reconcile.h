@@ -96,6 +96,14 @@ typedef struct FcRecInfo
 /* Largest MinT system (aggregates) accepted when max_agg is 0. */
 #define FC_REC_MAX_AGG_DEFAULT 8000
 
+/*
+ * Non-negative MinT holds leaves at zero through extra constraints: exact
+ * while n_agg + (leaves held at zero) stays within this size; beyond it the
+ * remaining negative leaves of that step are set to zero (and the step is
+ * counted in nonneg_unconverged).
+ */
+#define FC_REC_NONNEG_MAX_SYSTEM 1000
+
 /* Method name <-> code ("bu", "td_gsa", ...); -1 when unknown. */
 extern int	fc_rec_method_from_name(const char *name);
 extern const char *fc_rec_method_name(FcRecMethod m);

@@ -1012,6 +1012,40 @@ test_nonnegative_brute_force(void)
 	}
 }
 
+/*
+ * Non-negative MinT past FC_REC_NONNEG_MAX_SYSTEM leaves held at zero: the
+ * step falls back to setting negatives to zero; still coherent and >= 0.
+ */
+static void
+test_nonnegative_mint_cap(void)
+{
+	Prob		P;
+	FcRecProblem p;
+	FcRecInfo	info;
+	int			n = FC_REC_NONNEG_MAX_SYSTEM + 200,
+				i,
+				neg = 0;
+	FcStatus	st;
+
+	random_problem(&P, n, 1, 30, 0.0);
+	for (i = 1; i < n; i++)
+		P.parent[i] = 0;		/* one root over n - 1 leaves */
+	P.yhat[0][0] = 10.0;
+	for (i = 1; i < n; i++)
+		P.yhat[0][i] = i % 2 ? -1.0 : 0.001;
+	fill_problem(&P, &p);
+	p.nonnegative = true;
+	st = fc_reconcile(FC_REC_MINT_SHRINK, &p, P.out, &info);
+	for (i = 0; i < n; i++)
+		if (P.out[0][i] < 0.0)
+			neg++;
+	CHECK(st == FC_OK && info.nonneg_unconverged == 1 && neg == 0 &&
+		  coherence_error(&P, P.out[0]) < 1e-12,
+		  "nonneg mint past the active-set cap: status %d unconverged %d negatives %d",
+		  st, info.nonneg_unconverged, neg);
+	prob_free(&P);
+}
+
 static void
 test_bad_inputs(void)
 {
@@ -1209,6 +1243,7 @@ main(int argc, char **argv)
 	test_dense_comparison();
 	test_lambda_paths();
 	test_nonnegative_brute_force();
+	test_nonnegative_mint_cap();
 	test_bad_inputs();
 	test_coherence_measure();
 	printf("%d passed, %d failed\n", n_pass, n_fail);
