@@ -51,6 +51,15 @@
 #define STEADY_TOL			1e-9
 #define U_BOUND				7.0		/* |u| bound on the tanh parametrisation */
 #define U_START				3.0		/* |u| bound on starting values */
+#ifndef CSS_STEP
+#define CSS_STEP			0.3		/* BFGS scale of the raw coefficients */
+#endif
+#ifndef CSS_FTOL
+#define CSS_FTOL			1e-8
+#endif
+#ifndef ML_STEP
+#define ML_STEP				1.0
+#endif
 #define ROOT_MARGIN			1.01	/* auto: reject roots of modulus < this */
 #define MAX_CAND			160
 
@@ -230,6 +239,8 @@ typedef struct ArWork
 	double	   *coef;			/* narma: phi, theta, Phi, Theta */
 	const double *fixed;		/* narma (+1) values, NaN = free, or NULL */
 	bool		transformed;	/* tanh-PACF parametrisation (nothing fixed) */
+	bool		unconstrained;	/* raw coefficients, no stationarity check
+								 * (CSS stage, as R's CSS) */
 	int			nfree;
 	int		   *free_idx;
 	double	   *phif;			/* pf + 1: f_1..f_pf at [1..] */
@@ -306,7 +317,7 @@ set_coef(ArWork *W, const double *x)
 		for (i = 0; i < W->nfree; i++)
 			W->coef[W->free_idx[i]] = x[i];
 		off = 0;
-		for (b = 0; b < 4; b++)
+		for (b = 0; b < 4 && !W->unconstrained; b++)
 		{
 			int			k = blk_len[b];
 
@@ -1112,7 +1123,7 @@ fit_core(const double *y, int n, const FcArimaSpec *spec0,
 	fc_bfgs_options_init(&bo);
 	bo.max_eval = max_eval > 0 ? max_eval : 200;
 	bo.max_iter = 100;
-	bo.ftol_rel = 1e-10;
+	bo.ftol_rel = CSS_FTOL;
 	bo.ftol_abs = 1e-12;
 
 	/* feasibility of the start (fixed values) */
@@ -1137,8 +1148,17 @@ fit_core(const double *y, int n, const FcArimaSpec *spec0,
 		if (nw - W.pf >= W.nfree + 1)
 		{
 			for (i = 0; i < W.nfree; i++)
-				step[i] = 0.1;
+				step[i] = CSS_STEP;
+			W.unconstrained = true;
 			st = fc_bfgs(obj_grad, &oc, W.nfree, x, step, NULL, NULL, &bo, &res);
+			W.unconstrained = false;
+			if (css_only && st == FC_OK)
+			{
+				/* R's CSS result, whatever its roots (auto rejects bad ones) */
+				W.unconstrained = true;
+				W.transformed = false;
+				goto css_final;
+			}
 			if (st != FC_OK || !set_coef(&W, x))
 			{
 				for (i = 0; i < W.nfree; i++)
@@ -1158,11 +1178,12 @@ fit_core(const double *y, int n, const FcArimaSpec *spec0,
 		if (was_tr)
 			coef_to_u(&W, x);
 		for (i = 0; i < W.nfree; i++)
-			step[i] = W.transformed ? 0.3 : 0.1;
+			step[i] = W.transformed ? ML_STEP : 0.1;
 		if (!css_only)
 		{
 			double		fstart;
 
+			bo.ftol_rel = 1e-10;
 			oc.ml = true;
 			fstart = obj_value(&W, true, x);
 			if (!(fstart < FC_OPTIM_PENALTY))
@@ -1179,6 +1200,7 @@ fit_core(const double *y, int n, const FcArimaSpec *spec0,
 		}
 	}
 
+css_final:
 	/* final evaluation at x, keeping innovations */
 	W.keep = true;
 	fval = obj_value(&W, !css_only, x);
@@ -1563,6 +1585,9 @@ auto_try(AutoCtx *A, int p, int q, int P, int Q, bool c)
 		else
 			fc_arima_model_free(&fit);
 	}
+#ifdef ARIMA_DEBUG
+	fprintf(stderr, "  try (%d,%d,%d)(%d,%d,%d) c=%d: st %d ic %.4f\n", p, A->d, q, P, A->D, Q, c, st, ic);
+#endif
 	A->cand[A->ncand].p = p;
 	A->cand[A->ncand].q = q;
 	A->cand[A->ncand].P = P;
