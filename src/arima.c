@@ -821,6 +821,113 @@ obj_value(ArWork *W, bool ml, const double *x)
 	return ml ? kalman_eval(W) : css_eval(W);
 }
 
+/*
+ * Exact gradient of the CSS objective 0.5 log(ssq / nu) in the raw
+ * coefficients, after css_eval at the same point: for each coefficient
+ * the derivative of the residuals obeys the residual recursion itself,
+ *	   d_t = in_t - sum_k g_k d_{t-k}	(d_t = 0 before pf),
+ * with in_t = -S(B^m)(w - c)_{t-i} for phi_i (S = Phi polynomial),
+ * -A(B)(w - c)_{t-mj} for Phi_j, -Theta(B^m) e_{t-i} for theta_i and
+ * -T(B) e_{t-mj} for Theta_j; d ssq = 2 sum e_t d_t (the concentrated
+ * constant drops out: envelope theorem).
+ */
+static void
+css_gradient(ArWork *W, double *grad)
+{
+	const double *w = W->w;
+	const double *g = W->thetaf;
+	double	   *e = W->e0,
+			   *dd = W->Fv;
+	int			nw = W->nw,
+				pf = W->pf,
+				m = W->m,
+				t,
+				k,
+				j,
+				fi;
+	double		c = W->has_mean ? (W->mean_fixed ? W->mean_val : W->mu) : 0.0;
+	const double *phi = W->coef,
+			   *theta = W->coef + W->p,
+			   *sphi = W->coef + W->p + W->q,
+			   *sth = W->coef + W->p + W->q + W->P;
+
+	/* final residuals into e (eg no longer needed) */
+	if (W->has_mean && !W->mean_fixed)
+		for (t = pf; t < nw; t++)
+			e[t] -= W->mu * W->eg[t];
+	for (fi = 0; fi < W->nfree; fi++)
+	{
+		int			ci = W->free_idx[fi];
+		int			blk,
+					lag;
+		double		acc = 0.0;
+
+		if (ci < W->p)
+		{
+			blk = 0;
+			lag = ci + 1;
+		}
+		else if (ci < W->p + W->q)
+		{
+			blk = 1;
+			lag = ci - W->p + 1;
+		}
+		else if (ci < W->p + W->q + W->P)
+		{
+			blk = 2;
+			lag = (ci - W->p - W->q + 1) * m;
+		}
+		else
+		{
+			blk = 3;
+			lag = (ci - W->p - W->q - W->P + 1) * m;
+		}
+		for (t = pf; t < nw; t++)
+		{
+			double		in = 0.0;
+
+			switch (blk)
+			{
+				case 0:
+					in = -(w[t - lag] - c);
+					for (j = 1; j <= W->P; j++)
+						in += sphi[j - 1] * (w[t - lag - m * j] - c);
+					break;
+				case 2:
+					in = -(w[t - lag] - c);
+					for (j = 1; j <= W->p; j++)
+						in += phi[j - 1] * (w[t - lag - j] - c);
+					break;
+				case 1:
+					if (t - lag >= pf)
+						in = -e[t - lag];
+					for (j = 1; j <= W->Q; j++)
+						if (t - lag - m * j >= pf)
+							in -= sth[j - 1] * e[t - lag - m * j];
+					break;
+				default:
+					if (t - lag >= pf)
+						in = -e[t - lag];
+					for (j = 1; j <= W->q; j++)
+						if (t - lag - j >= pf)
+							in -= theta[j - 1] * e[t - lag - j];
+					break;
+			}
+			for (k = 0; k < W->nnztheta; k++)
+			{
+				int			l2 = W->nztheta[k];
+
+				if (t - l2 < pf)
+					break;
+				in -= g[l2] * dd[t - l2];
+			}
+			dd[t] = in;
+			acc += e[t] * in;
+		}
+		grad[fi] = acc / W->ssq;
+	}
+}
+
 static double
 obj_grad(const double *x, double *grad, void *vctx)
 {
@@ -832,6 +939,31 @@ obj_grad(const double *x, double *grad, void *vctx)
 
 	if (f >= FC_OPTIM_PENALTY || grad == NULL)
 		return f;
+	if (!oc->ml && !W->transformed && W->ssq > 0.0)
+	{
+		css_gradient(W, grad);
+#ifdef GRADCHECK
+		{
+			double		gn[32];
+			double	   *xx = W->xh;
+
+			memcpy(xx, x, sizeof(double) * n);
+			for (i = 0; i < n; i++)
+			{
+				double		h = 1e-6;
+
+				xx[i] = x[i] + h;
+				gn[i] = obj_value(W, false, xx);
+				xx[i] = x[i] - h;
+				gn[i] = (gn[i] - obj_value(W, false, xx)) / (2 * h);
+				xx[i] = x[i];
+				fprintf(stderr, "g%d %.6g %.6g\n", i, grad[i], gn[i]);
+			}
+			obj_value(W, false, x);
+		}
+#endif
+		return f;
+	}
 	memcpy(W->xh, x, sizeof(double) * n);
 	for (i = 0; i < n; i++)
 	{
@@ -1832,6 +1964,10 @@ fc_arima_auto(const double *y, int n, int m, const FcArimaControl *ctl,
 			if (fit_core(y, n, &s, NULL, 0, false, false, A->max_eval, A->wbuf,
 						 A->tmp, &fit) == FC_OK)
 			{
+#ifdef ARIMA_DEBUG
+				fprintf(stderr, "  refit (%d,%d,%d)(%d,%d,%d) c=%d: aicc %.4f roots ok %d\n", s.p, s.d,
+						s.q, s.P, s.D, s.Q, s.constant, fit.aicc, model_roots_ok(&fit));
+#endif
 				if (model_roots_ok(&fit) && isfinite(fit.aicc))
 				{
 					*out = fit;
