@@ -196,8 +196,10 @@ FROM forecastin.reconcile('SELECT path, step, yhat FROM rec_base ORDER BY step D
 JOIN forecastin.reconcile('SELECT path, step, yhat FROM rec_base ORDER BY path, step', 'mint_shrink',
        '{"residuals": "SELECT path, t, resid FROM rec_resid ORDER BY path, t"}') b USING (path, step);
 
--- an empty base query gives no rows
+-- an empty base query gives no rows (the other inner queries are not run)
 SELECT * FROM forecastin.reconcile('SELECT path, step, yhat FROM rec_base WHERE false', 'ols');
+SELECT * FROM forecastin.reconcile('SELECT path, step, yhat FROM rec_base WHERE false', 'mint_shrink',
+                                   '{"residuals": "SELECT 1/0"}');
 SELECT * FROM forecastin.coherence('SELECT path, step, yhat FROM rec_base WHERE false');
 
 -- the inner query runs with the caller's rights

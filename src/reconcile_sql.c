@@ -1352,6 +1352,16 @@ fc_reconcile_sql(PG_FUNCTION_ARGS)
 	read_base(&b, base_sql, &q);
 	ms_base = elapsed_ms(t0);
 
+	if (b.n == 0)
+	{
+		/* no base forecasts: nothing to reconcile, no rows */
+		SPI_finish();
+		error_context_stack = errcb.previous;
+		MemoryContextSwitchTo(callercxt);
+		MemoryContextDelete(work);
+		return (Datum) 0;
+	}
+
 	INSTR_TIME_SET_CURRENT(t0);
 	base_build_tree(&b, &q, true);
 	ms_tree = elapsed_ms(t0);
