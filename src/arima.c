@@ -57,6 +57,9 @@
 #ifndef CSS_FTOL
 #define CSS_FTOL			1e-8
 #endif
+#ifndef ML_FDSTEP
+#define ML_FDSTEP			1e-5
+#endif
 #ifndef ML_STEP
 #define ML_STEP				1.0
 #endif
@@ -866,27 +869,43 @@ css_gradient(ArWork *W, double *grad)
 	if (W->has_mean && !W->mean_fixed)
 		for (t = pf; t < nw; t++)
 			e[t] -= W->mu * W->eg[t];
-	/* the four input series (before shifting by the coefficient's lag) */
-	for (t = 0; t < nw; t++)
-	{
-		double		v = w[t] - c,
-					a = w[t] - c,
-					b1 = e[t],
-					b2 = e[t];
+	/* the input series (before shifting by the coefficient's lag) */
+	if (W->p > 0)
+		for (t = 0; t < nw; t++)
+		{
+			double		v = w[t] - c;
 
-		for (j = 1; j <= W->P && t - m * j >= 0; j++)
-			v -= sphi[j - 1] * (w[t - m * j] - c);
-		for (j = 1; j <= W->p && t - j >= 0; j++)
-			a -= phi[j - 1] * (w[t - j] - c);
-		for (j = 1; j <= W->Q && t - m * j >= 0; j++)
-			b1 += sth[j - 1] * e[t - m * j];
-		for (j = 1; j <= W->q && t - j >= 0; j++)
-			b2 += theta[j - 1] * e[t - j];
-		sv[t] = v;
-		av[t] = a;
-		y1[t] = b1;
-		y2[t] = b2;
-	}
+			for (j = 1; j <= W->P && t - m * j >= 0; j++)
+				v -= sphi[j - 1] * (w[t - m * j] - c);
+			sv[t] = v;
+		}
+	if (W->P > 0)
+		for (t = 0; t < nw; t++)
+		{
+			double		a = w[t] - c;
+
+			for (j = 1; j <= W->p && t - j >= 0; j++)
+				a -= phi[j - 1] * (w[t - j] - c);
+			av[t] = a;
+		}
+	if (W->q > 0)
+		for (t = 0; t < nw; t++)
+		{
+			double		b1 = e[t];
+
+			for (j = 1; j <= W->Q && t - m * j >= 0; j++)
+				b1 += sth[j - 1] * e[t - m * j];
+			y1[t] = b1;
+		}
+	if (W->Q > 0)
+		for (t = 0; t < nw; t++)
+		{
+			double		b2 = e[t];
+
+			for (j = 1; j <= W->q && t - j >= 0; j++)
+				b2 += theta[j - 1] * e[t - j];
+			y2[t] = b2;
+		}
 	/*
 	 * Adjoint: grad_i = sum_t e_t d_t = sum_s rho_s in_s with rho solving
 	 * the transposed recursion rho_s = e_s - sum_k g_k rho_{s+k}.
@@ -977,23 +996,23 @@ obj_grad(const double *x, double *grad, void *vctx)
 	memcpy(W->xh, x, sizeof(double) * n);
 	for (i = 0; i < n; i++)
 	{
-		double		h = 1e-4 * (fabs(x[i]) > 1.0 ? fabs(x[i]) : 1.0);
+		/* forward differences: the objective is smooth and O(1) scaled */
+		double		h = ML_FDSTEP * (fabs(x[i]) > 1.0 ? fabs(x[i]) : 1.0);
 		double		fp,
 					fm;
 
 		W->xh[i] = x[i] + h;
 		fp = obj_value(W, oc->ml, W->xh);
-		W->xh[i] = x[i] - h;
-		fm = obj_value(W, oc->ml, W->xh);
 		W->xh[i] = x[i];
-		if (fp < FC_OPTIM_PENALTY && fm < FC_OPTIM_PENALTY)
-			grad[i] = (fp - fm) / (2.0 * h);
-		else if (fp < FC_OPTIM_PENALTY)
+		if (fp < FC_OPTIM_PENALTY)
 			grad[i] = (fp - f) / h;
-		else if (fm < FC_OPTIM_PENALTY)
-			grad[i] = (f - fm) / h;
 		else
-			grad[i] = 0.0;
+		{
+			W->xh[i] = x[i] - h;
+			fm = obj_value(W, oc->ml, W->xh);
+			W->xh[i] = x[i];
+			grad[i] = fm < FC_OPTIM_PENALTY ? (f - fm) / h : 0.0;
+		}
 	}
 	return f;
 }
