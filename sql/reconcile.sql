@@ -196,6 +196,11 @@ FROM forecastin.reconcile('SELECT path, step, yhat FROM rec_base ORDER BY step D
 JOIN forecastin.reconcile('SELECT path, step, yhat FROM rec_base ORDER BY path, step', 'mint_shrink',
        '{"residuals": "SELECT path, t, resid FROM rec_resid ORDER BY path, t"}') b USING (path, step);
 
+-- steps need not be contiguous nor positive; rows come in step order
+SELECT path, step, yhat
+FROM forecastin.reconcile($$SELECT * FROM (VALUES ('a'::ltree, 2000, 1.0::float8), ('a', -5, 2), ('a', 7, 3),
+                                   ('a.b', 7, 1), ('a.b', -5, 1), ('a.b', 2000, 1)) v(path, step, yhat)$$, 'bu');
+
 -- an empty base query gives no rows (the other inner queries are not run)
 SELECT * FROM forecastin.reconcile('SELECT path, step, yhat FROM rec_base WHERE false', 'ols');
 SELECT * FROM forecastin.reconcile('SELECT path, step, yhat FROM rec_base WHERE false', 'mint_shrink',

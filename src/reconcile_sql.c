@@ -59,6 +59,7 @@ PG_FUNCTION_INFO_V1(fc_reconcile_sql);
 PG_FUNCTION_INFO_V1(fc_coherence_sql);
 
 #define FETCH_BATCH 10000
+#define STEP_DIRECT 1024
 #define ACCEPTED_METHODS "bu, td_gsa, td_pha, td_fp, mo, ols, wls_struct, wls_var, mint_shrink, mint_sample"
 #define ACCEPTED_OPTIONS "residuals, history, level, nonnegative"
 
@@ -169,6 +170,8 @@ typedef struct Base
 	int32		last_node;
 	int32		last_step;
 	int32		last_step_idx;
+	int32		step_base;		/* first step seen */
+	int32		step_direct[STEP_DIRECT];	/* step - step_base -> index + 1 */
 	bool		step_major;		/* the last row was the next node */
 	int64		rows;
 
@@ -485,9 +488,18 @@ base_step(Base *b, int32 step)
 {
 	IntEnt	   *e;
 	bool		found;
+	int64		d;
 
 	if (b->h > 0 && step == b->last_step)
 		return b->last_step_idx;
+	/* steps near the first one seen: a direct map, no hashing per row */
+	d = (int64) step - b->step_base;
+	if (b->h > 0 && d >= 0 && d < STEP_DIRECT && b->step_direct[d] > 0)
+	{
+		b->last_step = step;
+		b->last_step_idx = b->step_direct[d] - 1;
+		return b->last_step_idx;
+	}
 	e = inttab_insert(b->steps, step, &found);
 	if (!found)
 	{
@@ -500,7 +512,14 @@ base_step(Base *b, int32 step)
 		b->stepval[b->h] = step;
 		b->col[b->h] = palloc(sizeof(double) * b->cap);
 		fill_nan(b->col[b->h], 0, b->cap);
+		if (b->h == 0)
+		{
+			b->step_base = step;
+			d = 0;
+		}
 		e->idx = b->h++;
+		if (d >= 0 && d < STEP_DIRECT)
+			b->step_direct[d] = e->idx + 1;
 	}
 	b->last_step = step;
 	b->last_step_idx = e->idx;
