@@ -31,10 +31,11 @@
 #  2. MinT shrink: 1 + 10 + 100 + N leaves (default 5,000; 111 aggregates),
 #     residuals for every path (T per path, aggregates = sum of children +
 #     own noise, so the series are correlated), 28 steps; end to end as above.
-#  3. Memory: each query runs in a fresh backend; a sampler reads
-#     /proc/<backend pid>/status every 0.1 s: peak RssAnon (private memory,
-#     excludes shared_buffers) and VmHWM (peak RSS, includes the shared
-#     buffers the scan touched).
+#  3. Memory and CPU: each query runs in a fresh backend; a sampler reads
+#     /proc/<backend pid>/status and /stat every 0.1 s: peak RssAnon (private
+#     memory, excludes shared_buffers), VmHWM (peak RSS, includes the shared
+#     buffers the scan touched) and the backend's CPU time (utime + stime; on
+#     a shared machine wall time also counts waiting for a CPU).
 #  4. Kernel alone (no PostgreSQL): test/unit/reconcile_test --bench 1001111 28.
 set -uo pipefail
 
@@ -165,14 +166,17 @@ run_query() {
 	while [ ! -s "$pidf" ] && kill -0 $ppid 2>/dev/null; do sleep 0.05; done
 	local bpid
 	bpid=$(tr -dc '0-9' < "$pidf")
-	local anon=0 hwm=0
+	local anon=0 hwm=0 ticks=0
 	while kill -0 $ppid 2>/dev/null; do
 		if [ -r "/proc/$bpid/status" ]; then
-			local a h
+			local a h c
 			a=$(awk '/^RssAnon/ {print $2}' "/proc/$bpid/status" 2>/dev/null)
 			h=$(awk '/^VmHWM/ {print $2}' "/proc/$bpid/status" 2>/dev/null)
+			# utime + stime of the backend (fields 14, 15; the name has no spaces)
+			c=$(awk '{print $14 + $15}' "/proc/$bpid/stat" 2>/dev/null)
 			[ -n "$a" ] && [ "$a" -gt "$anon" ] && anon=$a
 			[ -n "$h" ] && [ "$h" -gt "$hwm" ] && hwm=$h
+			[ -n "$c" ] && [ "$c" -gt "$ticks" ] && ticks=$c
 		fi
 		sleep 0.1
 	done
@@ -184,13 +188,20 @@ run_query() {
 	if [ $rc -ne 0 ] || [ -z "$secs" ]; then
 		say "  $name: FAILED"; sed 's/^/    /' "$out"; return 1
 	fi
-	printf '  %-11s %7.2f s   peak RssAnon %5d MB, VmHWM %5d MB   %s\n' "$name" "$secs" $((anon / 1024)) $((hwm / 1024)) "$dbg"
-	echo "$name $secs" >> "$WORK/times"
+	local cpu
+	cpu=$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", t / hz}')
+	printf '  %-11s %7.2f s wall, %6.2f s backend CPU   peak RssAnon %5d MB, VmHWM %5d MB   %s\n' \
+		"$name" "$secs" "$cpu" $((anon / 1024)) $((hwm / 1024)) "$dbg"
+	echo "$name $secs $cpu" >> "$WORK/times"
 }
 
-summary() {	# summary NAME: min and median of the runs
-	awk -v n="$1" '$1 == n {print $2}' "$WORK/times" | sort -n |
-		awk -v n="$1" '{v[NR] = $1} END {if (NR) printf "  %-11s min %.2f s, median %.2f s over %d runs\n", n, v[1], v[int((NR + 1) / 2)], NR}'
+summary() {	# summary NAME: min and median of the runs, wall and CPU
+	local w c
+	w=$(awk -v n="$1" '$1 == n {print $2}' "$WORK/times" | sort -n |
+		awk '{v[NR] = $1} END {if (NR) printf "min %.2f s, median %.2f s", v[1], v[int((NR + 1) / 2)]}')
+	c=$(awk -v n="$1" '$1 == n {print $3}' "$WORK/times" | sort -n |
+		awk '{v[NR] = $1} END {if (NR) printf "min %.2f s, median %.2f s over %d runs", v[1], v[int((NR + 1) / 2)], NR}')
+	printf '  %-11s wall %s; backend CPU %s\n' "$1" "$w" "$c"
 }
 
 BASEQ="SELECT path, step, yhat FROM bench_base"
