@@ -26,7 +26,7 @@ CREATE TABLE be_s AS SELECT g::bigint AS t, (10 + g % 5)::float8 AS y FROM gener
 SELECT bt_try_sql($$ SELECT forecastin.backtest(t, y, NULL, '{"horizon": 3}') FROM be_s $$);
 SELECT bt_try_sql($$ SELECT forecastin.backtest(t, y, 'naive', NULL) FROM be_s $$);
 SELECT bt_try_sql($$ SELECT forecastin.backtest(t, y, 'navie', '{"horizon": 3}') FROM be_s $$);
-SELECT bt_try_sql($$ SELECT forecastin.backtest(t, y, 'arima', '{"horizon": 3}') FROM be_s $$);
+SELECT bt_try_sql($$ SELECT forecastin.backtest(t, y, 'trend_seasonal', '{"horizon": 3}') FROM be_s $$);
 SELECT bt_try_sql($$ SELECT forecastin.backtest(t, y, 'naive', '[3]') FROM be_s $$);
 SELECT bt_try_sql($$ SELECT forecastin.backtest(t, y, 'naive', '3') FROM be_s $$);
 SELECT bt_try_sql($$ SELECT forecastin.backtest(t, y, 'naive', '{}') FROM be_s $$);

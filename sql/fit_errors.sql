@@ -45,8 +45,8 @@ SELECT try_sql($$ SELECT forecastin.fit(t, y) FROM (VALUES (1::bigint, 1.0::floa
 SELECT try_sql($$ SELECT forecastin.fit(t, 1.0, 'bogus') FROM (VALUES (1::bigint)) v(t) $$);
 SELECT try_sql($$ SELECT forecastin.fit(t, 1.0, '') FROM (VALUES (1::bigint)) v(t) $$);
 SELECT try_sql($$ SELECT forecastin.fit(t, 1.0, ' naive') FROM (VALUES (1::bigint)) v(t) $$);
-SELECT try_sql($$ SELECT forecastin.fit(t, 1.0, 'arima') FROM (VALUES (1::bigint)) v(t) $$);
-SELECT try_sql($$ SELECT forecastin.fit(t, 1.0, 'ARIMA') FROM (VALUES (1::bigint)) v(t) $$);
+SELECT try_sql($$ SELECT forecastin.fit(t, 1.0, 'Trend_Seasonal') FROM (VALUES (1::bigint)) v(t) $$);
+SELECT try_sql($$ SELECT forecastin.fit(t, 1.0, 'TREND_SEASONAL') FROM (VALUES (1::bigint)) v(t) $$);
 SELECT try_sql($$ SELECT forecastin.fit(t, 1.0, 'trend_seasonal') FROM (VALUES (1::bigint)) v(t) $$);
 SELECT try_sql($$ SELECT forecastin.fit(t, 1.0, 'trend_seasonal') FROM (VALUES (1::bigint)) v(t) $$);
 SELECT try_sql($$ SELECT forecastin.fit(t, 1.0, NULL) FROM (VALUES (1::bigint)) v(t) $$);

@@ -433,6 +433,11 @@ state_send_into(StringInfo buf, const FcFitState *s)
 	pq_sendbyte(buf, s->opts.theta_variant);
 	pq_sendbyte(buf, (uint8) s->opts.optimise);
 	pq_sendint32(buf, s->opts.aggregation);
+	for (i = 0; i < 3; i++)
+		pq_sendbyte(buf, (uint8) s->opts.order[i]);
+	for (i = 0; i < 3; i++)
+		pq_sendbyte(buf, (uint8) s->opts.seasonal_order[i]);
+	pq_sendbyte(buf, (uint8) s->opts.constant);
 	pq_sendfloat8(buf, s->opts.alpha);
 	pq_sendfloat8(buf, s->opts.beta);
 	pq_sendfloat8(buf, s->opts.gamma);
@@ -484,6 +489,11 @@ state_recv_from(StringInfo buf, int code)
 	hdr.opts.theta_variant = pq_getmsgbyte(buf);
 	hdr.opts.optimise = (int8) pq_getmsgbyte(buf);
 	hdr.opts.aggregation = pq_getmsgint(buf, 4);
+	for (i = 0; i < 3; i++)
+		hdr.opts.order[i] = (int8) pq_getmsgbyte(buf);
+	for (i = 0; i < 3; i++)
+		hdr.opts.seasonal_order[i] = (int8) pq_getmsgbyte(buf);
+	hdr.opts.constant = (int8) pq_getmsgbyte(buf);
 	hdr.opts.alpha = pq_getmsgfloat8(buf);
 	hdr.opts.beta = pq_getmsgfloat8(buf);
 	hdr.opts.gamma = pq_getmsgfloat8(buf);
@@ -498,6 +508,12 @@ state_recv_from(StringInfo buf, int code)
 		hdr.opts.damped < -1 || hdr.opts.damped > 1 ||
 		hdr.opts.theta_variant > 1 || hdr.opts.optimise < 0 || hdr.opts.optimise > 1 ||
 		hdr.opts.aggregation < 0 || hdr.opts.aggregation > 10000 ||
+		hdr.opts.constant < -1 || hdr.opts.constant > 1 ||
+		hdr.opts.order[0] < -1 || hdr.opts.order[0] > 20 || hdr.opts.order[1] < -1 ||
+		hdr.opts.order[1] > 3 || hdr.opts.order[2] < -1 || hdr.opts.order[2] > 20 ||
+		hdr.opts.seasonal_order[0] < -1 || hdr.opts.seasonal_order[0] > 5 ||
+		hdr.opts.seasonal_order[1] < -1 || hdr.opts.seasonal_order[1] > 2 ||
+		hdr.opts.seasonal_order[2] < -1 || hdr.opts.seasonal_order[2] > 5 ||
 		!smoothing_ok(hdr.opts.alpha) || !smoothing_ok(hdr.opts.beta) ||
 		!smoothing_ok(hdr.opts.gamma) || !smoothing_ok(hdr.opts.phi) ||
 		count < 0 || count > FC_MAX_STATE_POINTS ||

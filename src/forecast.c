@@ -16,6 +16,7 @@
 #include "utils/lsyscache.h"
 #include "utils/tuplestore.h"
 
+#include "arima.h"
 #include "forecastin.h"
 #include "intermittent.h"
 #include "methods.h"
@@ -210,6 +211,42 @@ json_str(StringInfo buf, const char *key, const char *v, bool *first)
 		appendStringInfoString(buf, "null");
 }
 
+/* ARIMA coefficients named as R's coef(): ar1.., ma1.., sar1.., sma1.., intercept/drift. */
+static void
+append_arima_coefficients(StringInfo buf, const FcModel *m, bool *pfirst)
+{
+	FcArimaModel am;
+	char		name[32];
+	int			i;
+
+	memset(&am, 0, sizeof(am));
+	if (fc_arima_unpack(m->states, m->nstates, &am) != FC_OK)
+		return;
+	for (i = 0; i < am.spec.p; i++)
+	{
+		snprintf(name, sizeof(name), "ar%d", i + 1);
+		json_num(buf, name, am.phi[i], pfirst);
+	}
+	for (i = 0; i < am.spec.q; i++)
+	{
+		snprintf(name, sizeof(name), "ma%d", i + 1);
+		json_num(buf, name, am.theta[i], pfirst);
+	}
+	for (i = 0; i < am.spec.P; i++)
+	{
+		snprintf(name, sizeof(name), "sar%d", i + 1);
+		json_num(buf, name, am.Phi[i], pfirst);
+	}
+	for (i = 0; i < am.spec.Q; i++)
+	{
+		snprintf(name, sizeof(name), "sma%d", i + 1);
+		json_num(buf, name, am.Theta[i], pfirst);
+	}
+	if (am.spec.constant)
+		json_num(buf, am.spec.d + am.spec.D == 0 ? "intercept" : "drift", am.mu, pfirst);
+	fc_arima_model_free(&am);
+}
+
 /*
  * Syntetos-Boylan-Croston classes from the stored ADI and CV^2; NULL for
  * series with negative values (not demand), "none" without any demand.
@@ -275,6 +312,8 @@ fc_model_info(PG_FUNCTION_ARGS)
 		if (m->ets_trend != 'N')
 			json_num(&buf, "initial_slope", m->params[FC_P_INIT_SLOPE], &pfirst);
 	}
+	else if (m->method == FC_METHOD_ARIMA)
+		append_arima_coefficients(&buf, m, &pfirst);
 	else if (m->method == FC_METHOD_THETA)
 	{
 		json_num(&buf, "alpha", m->params[FC_P_ALPHA], &pfirst);
@@ -295,6 +334,14 @@ fc_model_info(PG_FUNCTION_ARGS)
 	appendStringInfoChar(&buf, '}');
 
 	json_num(&buf, "sigma2", m->params[FC_P_SIGMA2], &first);
+	if (m->method == FC_METHOD_ARIMA)
+	{
+		json_num(&buf, "loglik", m->params[FC_P_LOGLIK], &first);
+		json_num(&buf, "aic", m->params[FC_P_AIC], &first);
+		json_num(&buf, "aicc", m->params[FC_P_AICC], &first);
+		json_num(&buf, "bic", m->params[FC_P_BIC], &first);
+		json_num(&buf, "nparam", m->nparam, &first);
+	}
 	json_str(&buf, "demand_class", demand_class(m), &first);
 	json_num(&buf, "adi", m->params[FC_P_ADI], &first);
 	json_num(&buf, "cv2", m->params[FC_P_CV2], &first);

@@ -10,6 +10,7 @@
 
 #include <math.h>
 
+#include "arima.h"
 #include "errors.h"
 #include "ets.h"
 #include "intermittent.h"
@@ -456,9 +457,101 @@ fit_intermittent(const double *y, int n, const FcOptions *opts, FcMethod method)
 	return fc_model_add_residuals(model, resid, n);
 }
 
+/*
+ * arima: automatic order selection, or the orders given in options (any
+ * order not given is chosen automatically only when none is given).
+ */
+static FcModel *
+fit_arima(const double *y, int n, int m, const FcOptions *opts)
+{
+	FcArimaControl ctl;
+	FcArimaModel am;
+	FcModel    *model;
+	double	   *states;
+	FcStatus	st;
+	bool		fixed = opts->order[0] >= 0 || opts->seasonal_order[0] >= 0;
+
+	fc_arima_control_init(&ctl);
+	memset(&am, 0, sizeof(am));
+	if (fixed)
+	{
+		FcArimaSpec spec;
+
+		memset(&spec, 0, sizeof(spec));
+		if (opts->order[0] >= 0)
+		{
+			spec.p = opts->order[0];
+			spec.d = opts->order[1];
+			spec.q = opts->order[2];
+		}
+		spec.m = 1;
+		if (opts->seasonal_order[0] >= 0 &&
+			(opts->seasonal_order[0] + opts->seasonal_order[1] + opts->seasonal_order[2]) > 0)
+		{
+			if (m <= 1)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("option \"seasonal_order\" needs a seasonal period"),
+						 errhint("Pass {\"period\": m} as well.")));
+			spec.P = opts->seasonal_order[0];
+			spec.D = opts->seasonal_order[1];
+			spec.Q = opts->seasonal_order[2];
+			spec.m = m;
+		}
+		spec.constant = opts->constant >= 0 ? opts->constant == 1 : (spec.d + spec.D == 0);
+		if (spec.constant && spec.d + spec.D > 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a constant needs at most one difference in total"),
+					 errdetail("With d + D = %d the constant would be a polynomial trend.", spec.d + spec.D)));
+		st = fc_arima_fit(y, n, &spec, &ctl, &am);
+	}
+	else
+	{
+		if (opts->constant == 0)
+			ctl.allow_constant = false;
+		st = fc_arima_auto(y, n, m, &ctl, &am);
+	}
+	if (st == FC_ERR_TOO_SHORT)
+		return NULL;
+	if (st == FC_ERR_BAD_ARGUMENT && fixed)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ARIMA orders cannot be estimated on this series"),
+				 errdetail("The series has %d observations; the orders need more, or are not identifiable.", n),
+				 errhint("Choose smaller orders, or omit \"order\" to select them automatically.")));
+	if (st != FC_OK)
+		fc_report_status(st, "arima");
+
+	model = model_from_packed(FC_METHOD_ARIMA, am.spec.m > 1 ? am.spec.m : 1,
+							  fc_arima_state_size(&am), &states);
+	fc_arima_pack(&am, states);
+	model->params[FC_P_SIGMA2] = am.sigma2;
+	model->params[FC_P_LOGLIK] = am.loglik;
+	model->params[FC_P_AIC] = am.aic;
+	model->params[FC_P_AICC] = am.aicc;
+	model->params[FC_P_BIC] = am.bic;
+	model->nparam = am.nparam;
+	model->n = n;
+	if (am.resid != NULL)
+		model = fc_model_add_residuals(model, am.resid, n);
+	fc_arima_model_free(&am);
+	return model;
+}
+
 bool
 fc_packed_states_valid(const FcModel *model)
 {
+	if (model->method == FC_METHOD_ARIMA)
+	{
+		FcArimaModel am;
+
+		memset(&am, 0, sizeof(am));
+		if (fc_arima_unpack(model->states, model->nstates, &am) != FC_OK)
+			return false;
+		fc_arima_model_free(&am);
+		return true;
+	}
 	if (model->method == FC_METHOD_THETA)
 	{
 		FcThetaModel th;
@@ -549,6 +642,14 @@ fc_fit_series(const double *y, int n, int m, FcMethod requested, const FcOptions
 		case FC_METHOD_ADIDA:
 			model = fit_intermittent(y, n, opts, requested);
 			break;
+		case FC_METHOD_ARIMA:
+			model = fit_arima(y, n, m, opts);
+			if (model == NULL)
+			{
+				model = fit_simple(y, n, 1, FC_METHOD_NAIVE);
+				note_fallback(model, FC_FALLBACK_SHORT, opts, requested, n, m);
+			}
+			break;
 		case FC_METHOD_ETS:
 		case FC_METHOD_AUTO:
 		default:
@@ -574,7 +675,17 @@ fc_forecast_model(const FcModel *model, int h, double level,
 {
 	FcStatus	st;
 
-	if (model->method == FC_METHOD_THETA)
+	if (model->method == FC_METHOD_ARIMA)
+	{
+		FcArimaModel am;
+
+		memset(&am, 0, sizeof(am));
+		st = fc_arima_unpack(model->states, model->nstates, &am);
+		if (st == FC_OK)
+			st = fc_arima_forecast(&am, h, level, mean, lo, hi);
+		fc_arima_model_free(&am);
+	}
+	else if (model->method == FC_METHOD_THETA)
 	{
 		FcThetaModel th;
 

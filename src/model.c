@@ -22,6 +22,7 @@
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
 
+#include "arima.h"
 #include "methods.h"
 #include "model.h"
 #include "options.h"
@@ -134,6 +135,7 @@ fc_model_expected_states(const FcModel *m)
 		case FC_METHOD_SBA:
 		case FC_METHOD_TSB:
 		case FC_METHOD_ADIDA:
+		case FC_METHOD_ARIMA:
 			return m->nstates;	/* a kernel's packed model, see fc_packed_states_valid */
 		default:
 			return 2 + (m->ets_season != 'N' ? m->period : 0);
@@ -230,6 +232,18 @@ fc_model_check(const FcModel *m)
 void
 fc_model_form_name(const FcModel *m, char *buf, size_t len)
 {
+	if (m->method == FC_METHOD_ARIMA)
+	{
+		FcArimaModel am;
+
+		memset(&am, 0, sizeof(am));
+		if (fc_arima_unpack(m->states, m->nstates, &am) == FC_OK)
+		{
+			fc_arima_name(&am, buf, len);
+			fc_arima_model_free(&am);
+			return;
+		}
+	}
 	if (m->ets_error == 0)
 		snprintf(buf, len, "%s", fc_method_name(m->method));
 	else

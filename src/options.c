@@ -32,15 +32,16 @@ static const char *const method_names[FC_METHOD_COUNT] = {
 	[FC_METHOD_SBA] = "sba",
 	[FC_METHOD_TSB] = "tsb",
 	[FC_METHOD_ADIDA] = "adida",
+	[FC_METHOD_ARIMA] = "arima",
 };
 
 /* Methods of the design that later releases add: a clearer error for them. */
 static const char *const planned_methods[] = {
-	"arima", "trend_seasonal", NULL
+	"trend_seasonal", NULL
 };
 
-#define ACCEPTED_METHODS "auto, naive, snaive, mean, drift, ses, holt, damped, hw, ets, theta, croston, sba, tsb, adida"
-#define ACCEPTED_KEYS "period, missing, short, seasonal, damped, alpha, beta, gamma, phi, variant, optimise, aggregation"
+#define ACCEPTED_METHODS "auto, naive, snaive, mean, drift, ses, holt, damped, hw, ets, theta, croston, sba, tsb, adida, arima"
+#define ACCEPTED_KEYS "period, missing, short, seasonal, damped, alpha, beta, gamma, phi, variant, optimise, aggregation, order, seasonal_order, constant"
 
 void
 fc_options_init(FcOptions *opts)
@@ -54,6 +55,9 @@ fc_options_init(FcOptions *opts)
 	opts->beta = NAN;
 	opts->gamma = NAN;
 	opts->phi = NAN;
+	opts->order[0] = opts->order[1] = opts->order[2] = -1;
+	opts->seasonal_order[0] = opts->seasonal_order[1] = opts->seasonal_order[2] = -1;
+	opts->constant = -1;
 }
 
 const char *
@@ -245,6 +249,19 @@ apply_scalar_option(FcOptions *opts, const char *key, const JsonbValue *v)
 					 errdetail("The ADIDA bucket size is a whole number of time steps between 1 and 10000.")));
 		opts->aggregation = (int32_t) d;
 	}
+	else if (strcmp(key, "constant") == 0)
+	{
+		if (v->type != jbvBool)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option \"constant\" must be true or false, not %s", jbv_type_name(v))));
+		opts->constant = v->val.boolean ? 1 : 0;
+	}
+	else if (strcmp(key, "order") == 0 || strcmp(key, "seasonal_order") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"%s\" must be an array of three whole numbers", key),
+				 errhint("For example {\"order\": [1, 1, 1], \"seasonal_order\": [0, 1, 1]}.")));
 	else if (strcmp(key, "alpha") == 0)
 		opts->alpha = jbv_smoothing(key, v);
 	else if (strcmp(key, "beta") == 0)
@@ -258,6 +275,43 @@ apply_scalar_option(FcOptions *opts, const char *key, const JsonbValue *v)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown option \"%s\"", key),
 				 errhint("Accepted options: " ACCEPTED_KEYS ".")));
+}
+
+/* "order": [p, d, q] / "seasonal_order": [P, D, Q] of arima. */
+static void
+read_order(JsonbIterator **it, const char *key, int8_t *dst)
+{
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	int			k = 0;
+	bool		seasonal = strcmp(key, "seasonal_order") == 0;
+
+	while ((tok = JsonbIteratorNext(it, &v, false)) != WJB_END_ARRAY)
+	{
+		double		d;
+		int			limit;
+
+		if (tok != WJB_ELEM || v.type != jbvNumeric || k >= 3)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option \"%s\" must be an array of three whole numbers", key),
+					 errhint("For example {\"order\": [1, 1, 1], \"seasonal_order\": [0, 1, 1]}.")));
+		d = jbv_number(key, &v);
+		/* p, q <= 20 and d <= 3; P, Q <= 5 and D <= 2 */
+		limit = seasonal ? (k == 1 ? 2 : 5) : (k == 1 ? 3 : 20);
+		if (!isfinite(d) || d != floor(d) || d < 0 || d > limit)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid %s%s %g in option \"%s\"", seasonal ? "seasonal " : "",
+							k == 0 ? "AR order" : k == 1 ? "differencing order" : "MA order", d, key),
+					 errdetail("Accepted: p and q 0..20, d 0..3; P and Q 0..5, D 0..2.")));
+		dst[k++] = (int8_t) d;
+	}
+	if (k != 3)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"%s\" must be an array of three whole numbers", key),
+				 errhint("For example {\"order\": [1, 1, 1], \"seasonal_order\": [0, 1, 1]}.")));
 }
 
 /* "period": [24, 168] -- a list of periods (the first is the main one). */
@@ -324,12 +378,17 @@ fc_options_from_jsonb(Jsonb *jb, FcOptions *opts)
 				key = NULL;
 				break;
 			case WJB_BEGIN_ARRAY:
-				if (key == NULL || strcmp(key, "period") != 0)
+				if (key != NULL && strcmp(key, "order") == 0)
+					read_order(&it, key, opts->order);
+				else if (key != NULL && strcmp(key, "seasonal_order") == 0)
+					read_order(&it, key, opts->seasonal_order);
+				else if (key == NULL || strcmp(key, "period") != 0)
 					ereport(ERROR,
 							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							 errmsg("option \"%s\" must not be an array", key ? key : "?"),
-							 errhint("Only \"period\" accepts a list.")));
-				read_period_list(&it, opts);
+							 errhint("Only \"period\", \"order\" and \"seasonal_order\" accept a list.")));
+				else
+					read_period_list(&it, opts);
 				key = NULL;
 				break;
 			default:

@@ -26,6 +26,7 @@ typedef enum FcMethod
 	FC_METHOD_SBA = 12,
 	FC_METHOD_TSB = 13,
 	FC_METHOD_ADIDA = 14,
+	FC_METHOD_ARIMA = 15,
 	FC_METHOD_COUNT
 } FcMethod;
 
@@ -66,6 +67,9 @@ typedef struct FcOptions
 	uint8_t		theta_variant;	/* 0 standard, 1 optimised (theta) */
 	int8_t		optimise;		/* intermittent: estimate alpha/beta (0/1) */
 	int32_t		aggregation;	/* adida bucket size, 0 = round(ADI) */
+	int8_t		order[3];		/* arima (p, d, q); -1 = choose automatically */
+	int8_t		seasonal_order[3];	/* arima (P, D, Q); -1 = choose */
+	int8_t		constant;		/* arima mean/drift: -1 default, 0 no, 1 yes */
 	double		alpha;			/* fixed smoothing parameters, NaN = estimate */
 	double		beta;
 	double		gamma;
