@@ -267,6 +267,7 @@ typedef struct ArWork
 			   *st,
 			   *Rv;				/* r each */
 	double	   *xh;				/* nfree: gradient work */
+	double	   *fpad;			/* r: f_1..f_r, zero-padded */
 	double	   *kw;				/* 3 * (p+q+P+Q+1): polynomial work */
 	bool		keep;			/* final pass: keep e0/eg/Fv */
 	/* results of the last evaluation */
@@ -450,38 +451,55 @@ css_eval(ArWork *W)
 		sumf -= f[W->nzphi[k]];
 	for (t = 0; t < pf; t++)
 		W->e0[t] = W->eg[t] = 0.0;
-	for (t = pf; t < nw; t++)
 	{
-		double		e = w[t] - shift,
-					eg = sumf;
+		const int  *nzf = W->nzphi,
+				   *nzg = W->nztheta;
+		int			nf = W->nnzphi,
+					ng = W->nnztheta,
+					full = pf + (ng > 0 ? nzg[ng - 1] : 0);	/* all MA lags valid */
+		double	   *e0 = W->e0,
+				   *egv = W->eg;
+		double		fs = 0.0;
 
-		for (k = 0; k < W->nnzphi; k++)
+		for (k = 0; k < nf; k++)
+			fs += f[nzf[k]];
+		for (t = pf; t < nw; t++)
 		{
-			int			lag = W->nzphi[k];
+			double		e = w[t] - shift * (1.0 - fs);
 
-			e -= f[lag] * (w[t - lag] - shift);
+			for (k = 0; k < nf; k++)
+				e -= f[nzf[k]] * w[t - nzf[k]];
+			if (t >= full)
+				for (k = 0; k < ng; k++)
+					e -= g[nzg[k]] * e0[t - nzg[k]];
+			else
+				for (k = 0; k < ng && t - nzg[k] >= pf; k++)
+					e -= g[nzg[k]] * e0[t - nzg[k]];
+			e0[t] = e;
+			s00 += e * e;
 		}
-		for (k = 0; k < W->nnztheta; k++)
+		if (cmean)
 		{
-			int			lag = W->nztheta[k];
+			for (t = pf; t < nw; t++)
+			{
+				double		eg = sumf;
 
-			if (t - lag < pf)
-				break;
-			e -= g[lag] * W->e0[t - lag];
-			eg -= g[lag] * W->eg[t - lag];
+				if (t >= full)
+					for (k = 0; k < ng; k++)
+						eg -= g[nzg[k]] * egv[t - nzg[k]];
+				else
+					for (k = 0; k < ng && t - nzg[k] >= pf; k++)
+						eg -= g[nzg[k]] * egv[t - nzg[k]];
+				egv[t] = eg;
+				s01 += e0[t] * eg;
+				s11 += eg * eg;
+			}
 		}
-		W->e0[t] = e;
-		W->eg[t] = eg;
-		s00 += e * e;
-		s01 += e * eg;
-		s11 += eg * eg;
 	}
 	W->mu = 0.0;
 	if (cmean && s11 > 0.0)
 		W->mu = s01 / s11;
-	W->ssq = s00 - 2.0 * W->mu * s01 + W->mu * W->mu * s11;
-	if (cmean)
-		W->ssq = s00 - s01 * W->mu;
+	W->ssq = cmean ? s00 - s01 * W->mu : s00;
 	W->nu = nw - pf;
 	W->sumlog = 0.0;
 	if (!isfinite(W->ssq))
@@ -698,7 +716,8 @@ kalman_eval(ArWork *W)
 			   *a0 = W->a0,
 			   *ag = W->ag,
 			   *c = W->col,
-			   *R = W->Rv;
+			   *R = W->Rv,
+			   *fp = W->fpad;
 	const double *f = W->phif;
 	double		s00 = 0.0,
 				s01 = 0.0,
@@ -715,78 +734,82 @@ kalman_eval(ArWork *W)
 		a0[i] = ag[i] = 0.0;
 		R[i] = i <= W->qf ? W->thetaf[i] : 0.0;
 	}
-	for (t = 0; t < nw; t++)
+	for (i = 0; i < r; i++)
+		fp[i] = i + 1 <= pf ? f[i + 1] : 0.0;
+	for (t = 0; t < nw && !steady; t++)
 	{
-		double		F = steady ? 1.0 : P[0];
-		double		v0 = (w[t] - shift) - a0[0],
+		double		F = P[0];
+		double		x0 = w[t] - shift;
+		double		v0 = x0 - a0[0],
 					vg = 1.0 - ag[0];
-		double		x0,
-					xg;
 
 		if (!(F > 1e-12) || !isfinite(F))
 			return FC_OPTIM_PENALTY;
 		sumlog += log(F);
 		s00 += v0 * v0 / F;
-		s01 += v0 * vg / F;
-		s11 += vg * vg / F;
+		if (cmean)
+		{
+			s01 += v0 * vg / F;
+			s11 += vg * vg / F;
+		}
 		if (W->keep)
 		{
 			W->e0[t] = v0;
 			W->eg[t] = vg;
 			W->Fv[t] = F;
 		}
-		/* filtered state: first component known exactly */
-		x0 = w[t] - shift;
-		xg = 1.0;
-		if (steady)
+		/* filtered state (first component known exactly), predicted */
+		for (i = 0; i < r; i++)
+			c[i] = P[i] / F;	/* row 0 of the upper triangle */
+		for (i = 0; i + 1 < r; i++)
+			a0[i] = fp[i] * x0 + a0[i + 1] + c[i + 1] * v0;
+		a0[r - 1] = fp[r - 1] * x0;
+		if (cmean)
 		{
-			for (i = 1; i < r; i++)
-			{
-				a0[i] += R[i] * v0;
-				ag[i] += R[i] * vg;
-			}
+			for (i = 0; i + 1 < r; i++)
+				ag[i] = fp[i] + ag[i + 1] + c[i + 1] * vg;
+			ag[r - 1] = fp[r - 1];
 		}
-		else
-		{
-			for (i = 0; i < r; i++)
-				c[i] = P[i] / F;	/* row 0 of the upper triangle */
-			for (i = 1; i < r; i++)
-			{
-				a0[i] += c[i] * v0;
-				ag[i] += c[i] * vg;
-			}
-			/* P <- shift(P - c c' F) + R R' (upper triangle, in place) */
-			for (i = 0; i < r; i++)
-			{
-				double		ci = i + 1 < r ? c[i + 1] * F : 0.0;
-				double	   *Pi = P + i * r;
-				const double *Pn = P + (i + 1) * r + 1;
-
-				if (i + 1 < r)
-				{
-					for (l = i; l + 1 < r; l++)
-						Pi[l] = Pn[l] - ci * c[l + 1] + R[i] * R[l];
-					Pi[r - 1] = R[i] * R[r - 1];
-				}
-				else
-					Pi[r - 1] = R[i] * R[r - 1];
-			}
-			if (fabs(P[0] - 1.0) < STEADY_TOL)
-				steady = true;
-		}
-		/* predict: a_{t+1}[i] = f_{i+1} x_t + a[i+1] */
+		/* P <- shift(P - c c' F) + R R' (upper triangle, in place) */
 		for (i = 0; i + 1 < r; i++)
 		{
-			double		fi = i + 1 <= pf ? f[i + 1] : 0.0;
+			double		ci = c[i + 1] * F;
+			double	   *Pi = P + i * r;
+			const double *Pn = P + (i + 1) * r + 1;
 
-			a0[i] = fi * x0 + a0[i + 1];
-			ag[i] = fi * xg + ag[i + 1];
+			for (l = i; l + 1 < r; l++)
+				Pi[l] = Pn[l] - ci * c[l + 1] + R[i] * R[l];
+			Pi[r - 1] = R[i] * R[r - 1];
 		}
-		{
-			double		fi = r <= pf ? f[r] : 0.0;
+		P[(r - 1) * r + r - 1] = R[r - 1] * R[r - 1];
+		if (fabs(P[0] - 1.0) < STEADY_TOL)
+			steady = true;
+	}
+	/* steady state: F = 1, gain R, O(r) per step */
+	for (; t < nw; t++)
+	{
+		double		x0 = w[t] - shift;
+		double		v0 = x0 - a0[0];
 
-			a0[r - 1] = fi * x0;
-			ag[r - 1] = fi * xg;
+		s00 += v0 * v0;
+		if (W->keep)
+		{
+			W->e0[t] = v0;
+			W->eg[t] = 1.0 - ag[0];
+			W->Fv[t] = 1.0;
+		}
+		for (i = 0; i + 1 < r; i++)
+			a0[i] = fp[i] * x0 + a0[i + 1] + R[i + 1] * v0;
+		a0[r - 1] = fp[r - 1] * x0;
+		if (cmean)
+		{
+			double		vg = 1.0 - ag[0];
+
+			s01 += v0 * vg;
+			s11 += vg * vg;
+			for (i = 0; i + 1 < r; i++)
+				ag[i] = fp[i] + ag[i + 1] + R[i + 1] * vg;
+			ag[r - 1] = fp[r - 1];
 		}
 	}
 	W->steady = steady;
@@ -1067,7 +1090,7 @@ work_init(ArWork *W, const double *w, int nw, const FcArimaSpec *s,
 		+ (size_t) 2 * (r + pf + qf + 2)	/* gam, psi */
 		+ (size_t) (pf + 1) * (pf + 1) + (pf + 1)
 		+ (size_t) r * r
-		+ (size_t) 5 * r
+		+ (size_t) 6 * r
 		+ (size_t) (narma + 1)	/* xh */
 		+ (size_t) 5 * (narma + 2)	/* kw */
 		+ (size_t) (pf + qf + narma + 3);	/* int arrays (as doubles) */
@@ -1105,6 +1128,8 @@ work_init(ArWork *W, const double *w, int nw, const FcArimaSpec *s,
 	W->st = mem;
 	mem += r;
 	W->Rv = mem;
+	mem += r;
+	W->fpad = mem;
 	mem += r;
 	W->xh = mem;
 	mem += narma + 1;
