@@ -463,21 +463,48 @@ css_eval(ArWork *W)
 
 		for (k = 0; k < nf; k++)
 			fs += f[nzf[k]];
-		for (t = pf; t < nw; t++)
+		if (W->P == 0 && W->Q == 0)
 		{
-			double		e = w[t] - shift * (1.0 - fs);
+			/* non-seasonal: dense lags 1..pf, 1..qf */
+			double		sh = shift * (1.0 - fs);
+			int			nf = pf,
+						ng = W->qf,
+						full = pf + ng;
 
-			for (k = 0; k < nf; k++)
-				e -= f[nzf[k]] * w[t - nzf[k]];
-			if (t >= full)
-				for (k = 0; k < ng; k++)
-					e -= g[nzg[k]] * e0[t - nzg[k]];
-			else
-				for (k = 0; k < ng && t - nzg[k] >= pf; k++)
-					e -= g[nzg[k]] * e0[t - nzg[k]];
-			e0[t] = e;
-			s00 += e * e;
+			for (t = pf; t < nw; t++)
+			{
+				double		e = w[t] - sh;
+				const double *wt = w + t;
+				const double *et = e0 + t;
+
+				for (k = 1; k <= nf; k++)
+					e -= f[k] * wt[-k];
+				if (t >= full)
+					for (k = 1; k <= ng; k++)
+						e -= g[k] * et[-k];
+				else
+					for (k = 1; k <= ng && t - k >= pf; k++)
+						e -= g[k] * et[-k];
+				e0[t] = e;
+				s00 += e * e;
+			}
 		}
+		else
+			for (t = pf; t < nw; t++)
+			{
+				double		e = w[t] - shift * (1.0 - fs);
+
+				for (k = 0; k < nf; k++)
+					e -= f[nzf[k]] * w[t - nzf[k]];
+				if (t >= full)
+					for (k = 0; k < ng; k++)
+						e -= g[nzg[k]] * e0[t - nzg[k]];
+				else
+					for (k = 0; k < ng && t - nzg[k] >= pf; k++)
+						e -= g[nzg[k]] * e0[t - nzg[k]];
+				e0[t] = e;
+				s00 += e * e;
+			}
 		if (cmean)
 		{
 			for (t = pf; t < nw; t++)
@@ -994,26 +1021,6 @@ obj_grad(const double *x, double *grad, void *vctx)
 	if (!oc->ml && !W->transformed && W->ssq > 0.0)
 	{
 		css_gradient(W, grad);
-#ifdef GRADCHECK
-		{
-			double		gn[32];
-			double	   *xx = W->xh;
-
-			memcpy(xx, x, sizeof(double) * n);
-			for (i = 0; i < n; i++)
-			{
-				double		h = 1e-6;
-
-				xx[i] = x[i] + h;
-				gn[i] = obj_value(W, false, xx);
-				xx[i] = x[i] - h;
-				gn[i] = (gn[i] - obj_value(W, false, xx)) / (2 * h);
-				xx[i] = x[i];
-				fprintf(stderr, "g%d %.6g %.6g\n", i, grad[i], gn[i]);
-			}
-			obj_value(W, false, x);
-		}
-#endif
 		return f;
 	}
 	memcpy(W->xh, x, sizeof(double) * n);
@@ -2142,7 +2149,7 @@ fc_arima_forecast(const FcArimaModel *f, int h, double level,
 				z = 0.0;
 	size_t		sz;
 
-	if (f == NULL || mean == NULL || h < 1 || f->phi == NULL || f->state == NULL ||
+	if (f == NULL || mean == NULL || h < 1 || h > FC_ARIMA_MAX_H || f->phi == NULL || f->state == NULL ||
 		f->pcov == NULL || ((lo != NULL || hi != NULL) && !(level > 0.0 && level < 1.0)))
 		return FC_ERR_BAD_ARGUMENT;
 	s = &f->spec;

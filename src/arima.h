@@ -55,6 +55,7 @@
 #define FC_ARIMA_MAX_D		3	/* d */
 #define FC_ARIMA_MAX_SD		2	/* D */
 #define FC_ARIMA_MAX_M		10000	/* m */
+#define FC_ARIMA_MAX_H		1000000 /* forecast horizon */
 
 typedef struct FcArimaSpec
 {
@@ -96,7 +97,10 @@ typedef struct FcArimaControl
 	const double *fixed;
 	int			nfixed;
 	bool		css_only;		/* fc_arima_fit: stop after CSS (then loglik
-								 * etc. are CSS-based, as R's method="CSS") */
+								 * etc. are CSS-based, as R's method="CSS",
+								 * the first p + mP residuals are NaN too,
+								 * and CSS estimates outside the stationary
+								 * region give FC_ERR_NUMERICAL) */
 	int			max_eval;		/* optimiser evaluations per fit; 0 = default */
 } FcArimaControl;
 
@@ -154,7 +158,8 @@ extern FcStatus fc_arima_auto(const double *y, int n, int m,
 
 /*
  * Point forecasts and prediction intervals (0 < level < 1, Gaussian) for
- * steps 1..h into caller-allocated mean/lo/hi (lo, hi may be NULL).  The
+ * steps 1..h (1 <= h <= FC_ARIMA_MAX_H; scratch memory grows as h times the
+ * state dimension) into caller-allocated mean/lo/hi (lo, hi may be NULL).  The
  * forecast variance is exact for the state-space form (state uncertainty at
  * n included), as R's predict.Arima.
  */
