@@ -32,6 +32,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 DATA=${FORECASTIN_DATA:-/work/shared/data}
 CACHE=${FORECASTIN_BENCH_CACHE:-/tmp/forecastin-bench-cache}
 
+orig_args="$*"
 sets=all limit=0 nocache=0 method=ets ronly=0 results=""
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -64,7 +65,7 @@ say() { printf '%s\n' "$*"; }
 show() { say "+ $*"; "$@"; }
 
 say "# forecastin M4 ETS benchmark, $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-say "command: test/bench/m4_ets.sh $sets$( [ "$limit" -gt 0 ] && echo " --limit $limit")$( [ $nocache = 1 ] && echo ' --no-cache') --method $method$( [ $ronly = 1 ] && echo ' --r-only')"
+say "command: test/bench/m4_ets.sh $orig_args   (sets: $sets; method: $method)"
 say "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
 say "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)  (other jobs on this machine share the 2 cores; CPU seconds are reported beside wall clock)"
 say "forecastin: git $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" diff --quiet HEAD -- src sql Makefile 2>/dev/null || echo ' (+ uncommitted changes in src/sql/Makefile)') ($(git -C "$ROOT" log -1 --format='%ad %s' --date=iso 2>/dev/null | cut -c1-80))"
