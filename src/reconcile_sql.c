@@ -16,8 +16,9 @@
  * timestamptz, and the numbers may be any of float8, float4, numeric or an
  * integer type.
  *
- * Rows are fetched through a cursor in batches, so a 28-million-row base
- * query is never materialised by SPI.  The tree is built with a hash table
+ * Rows are fetched through a cursor (SPI_cursor_open) in batches of
+ * FETCH_BATCH, handed by the executor to our DestReceiver one slot at a time,
+ * so a 28-million-row base query is never materialised, not even one batch.  The tree is built with a hash table
  * on the path text; a path's parent is the path without its last label,
  * and must itself be among the base forecasts.  Nodes are put in ltree
  * order (depth-first, children sorted by label exactly as ltree compares
@@ -39,6 +40,7 @@
 #include "common/hashfn.h"
 #include "executor/spi.h"
 #include "executor/tuptable.h"
+#include "tcop/pquery.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
@@ -547,94 +549,164 @@ open_query(const char *sql, const QueryCtx *q)
 	return portal;
 }
 
-static void
-read_base(Base *b, const char *sql, const QueryCtx *q)
-{
-	Portal		portal = open_query(sql, q);
-	int			cpath = 0,
-				cstep = 0,
-				cy = 0;
-	Oid			tstep = InvalidOid,
-				ty = InvalidOid;
-	bool		first = true;
-	Datum	   *values = NULL;
-	bool	   *nulls = NULL;
+/*
+ * Rows of an inner query go straight from the executor to a row function
+ * through this DestReceiver: no copy of each tuple into an SPI tuple table.
+ * The portal is still fetched FETCH_BATCH rows at a time.
+ */
+typedef void (*RowFn) (void *arg, Datum *values, bool *nulls);
 
+typedef struct RowReceiver
+{
+	DestReceiver pub;			/* must be first */
+	RowFn		fn;
+	void	   *arg;
+	MemoryContext cxt;
+} RowReceiver;
+
+static bool
+rr_receive(TupleTableSlot *slot, DestReceiver *self)
+{
+	RowReceiver *r = (RowReceiver *) self;
+	MemoryContext old = MemoryContextSwitchTo(r->cxt);
+
+	slot_getallattrs(slot);
+	r->fn(r->arg, slot->tts_values, slot->tts_isnull);
+	MemoryContextSwitchTo(old);
+	return true;
+}
+
+static void
+rr_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+}
+
+static void
+rr_noop(DestReceiver *self)
+{
+}
+
+/* Run the portal to its end, each row to fn (in memory context cxt). */
+static void
+fetch_all(Portal portal, RowFn fn, void *arg, MemoryContext cxt)
+{
+	RowReceiver r;
+
+	memset(&r, 0, sizeof(r));
+	r.pub.receiveSlot = rr_receive;
+	r.pub.rStartup = rr_startup;
+	r.pub.rShutdown = rr_noop;
+	r.pub.rDestroy = rr_noop;
+	r.pub.mydest = DestNone;
+	r.fn = fn;
+	r.arg = arg;
+	r.cxt = cxt;
 	for (;;)
 	{
-		SPITupleTable *tt;
-		uint64		i;
+		uint64		got = PortalRunFetch(portal, FETCH_FORWARD, FETCH_BATCH, &r.pub);
 
-		SPI_cursor_fetch(portal, true, FETCH_BATCH);
-		MemoryContextSwitchTo(b->cxt);
-		tt = SPI_tuptable;
-		if (first)
-		{
-			TupleDesc	desc = tt->tupdesc;
-
-			cpath = find_column(desc, "path", q, "path, step and yhat");
-			cstep = find_column(desc, "step", q, "path, step and yhat");
-			cy = find_column(desc, "yhat", q, "path, step and yhat");
-			if (!is_ltree_type(SPI_gettypeid(desc, cpath)))
-				check_column_type(desc, cpath, "path", q, (const Oid[]) {InvalidOid}, "ltree");
-			check_column_type(desc, cstep, "step", q, step_types, STEP_TYPES);
-			check_column_type(desc, cy, "yhat", q, number_types, NUMBER_TYPES);
-			tstep = getBaseType(SPI_gettypeid(desc, cstep));
-			ty = getBaseType(SPI_gettypeid(desc, cy));
-			values = palloc(sizeof(Datum) * desc->natts);
-			nulls = palloc(sizeof(bool) * desc->natts);
-			first = false;
-		}
-		for (i = 0; i < SPI_processed; i++)
-		{
-			int32		node,
-						sidx;
-			int64		step;
-			double		y;
-			struct varlena *v;
-
-			heap_deform_tuple(tt->vals[i], tt->tupdesc, values, nulls);
-			if (nulls[cpath - 1] || nulls[cstep - 1] || nulls[cy - 1])
-				ereport(ERROR,
-						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						 errmsg("the %s query of forecastin.%s returned a NULL %s", q->what, q->func,
-								nulls[cpath - 1] ? "path" : nulls[cstep - 1] ? "step" : "yhat"),
-						 errhint("Filter NULLs out, or replace a missing forecast with coalesce(yhat, 0).")));
-			v = (struct varlena *) DatumGetPointer(values[cpath - 1]);
-			if (VARATT_IS_EXTENDED(v) && !VARATT_IS_SHORT(v))
-				v = pg_detoast_datum_packed(v);
-			step = tstep == INT8OID ? DatumGetInt64(values[cstep - 1]) :
-				tstep == INT4OID ? DatumGetInt32(values[cstep - 1]) : DatumGetInt16(values[cstep - 1]);
-			if (step < PG_INT32_MIN || step > PG_INT32_MAX)
-				ereport(ERROR,
-						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-						 errmsg("step " INT64_FORMAT " is out of range for integer", step)));
-			y = datum_to_double(values[cy - 1], ty);
-			node = base_node(b, v, q);
-			if (!isfinite(y))
-				ereport(ERROR,
-						(errcode(ERRCODE_DATA_EXCEPTION),
-						 errmsg("forecast for path \"%s\" at step %d is %s", b->key[node], (int32) step,
-								isnan(y) ? "NaN" : "infinite"),
-						 errdetail("Base forecasts must be finite numbers."),
-						 errhint("Fix or filter the model that produced it, for example WHERE yhat <> 'NaN'.")));
-			sidx = base_step(b, (int32) step);
-			if (!isnan(b->col[sidx][node]))
-				ereport(ERROR,
-						(errcode(ERRCODE_CARDINALITY_VIOLATION),
-						 errmsg("duplicate forecast for path \"%s\" at step %d", b->key[node], (int32) step),
-						 errdetail("Each (path, step) may appear once in the base forecasts."),
-						 errhint("Aggregate duplicates first, for example with GROUP BY path, step.")));
-			b->col[sidx][node] = y;
-			b->rows++;
-		}
-		SPI_freetuptable(tt);
-		if (SPI_processed == 0)
+		MemoryContextSwitchTo(cxt);
+		if (got == 0)
 			break;
 		CHECK_FOR_INTERRUPTS();
 	}
 	SPI_cursor_close(portal);
+	MemoryContextSwitchTo(cxt);
+}
+
+/* A path value of a row, in-line (detoasted when compressed or external). */
+static inline struct varlena *
+row_path(Datum d)
+{
+	struct varlena *v = (struct varlena *) DatumGetPointer(d);
+
+	if (VARATT_IS_EXTENDED(v) && !VARATT_IS_SHORT(v))
+		v = pg_detoast_datum_packed(v);
+	return v;
+}
+
+typedef struct BaseReader
+{
+	Base	   *b;
+	const QueryCtx *q;
+	int			cpath,
+				cstep,
+				cy;
+	Oid			tstep,
+				ty;
+} BaseReader;
+
+static void
+base_row(void *arg, Datum *values, bool *nulls)
+{
+	BaseReader *r = (BaseReader *) arg;
+	Base	   *b = r->b;
+	const QueryCtx *q = r->q;
+	int32		node,
+				sidx;
+	int64		step;
+	double		y;
+	struct varlena *v;
+
+	if (nulls[r->cpath] || nulls[r->cstep] || nulls[r->cy])
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the %s query of forecastin.%s returned a NULL %s", q->what, q->func,
+						nulls[r->cpath] ? "path" : nulls[r->cstep] ? "step" : "yhat"),
+				 errhint("Filter NULLs out, or replace a missing forecast with coalesce(yhat, 0).")));
+	step = r->tstep == INT8OID ? DatumGetInt64(values[r->cstep]) :
+		r->tstep == INT4OID ? DatumGetInt32(values[r->cstep]) : DatumGetInt16(values[r->cstep]);
+	if (step < PG_INT32_MIN || step > PG_INT32_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("step " INT64_FORMAT " is out of range for integer", step)));
+	y = datum_to_double(values[r->cy], r->ty);
+	v = row_path(values[r->cpath]);
+	node = base_node(b, v, q);
+	if (v != (struct varlena *) DatumGetPointer(values[r->cpath]))
+		pfree(v);				/* a detoasted copy (base_node kept its own) */
+	if (!isfinite(y))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("forecast for path \"%s\" at step %d is %s", b->key[node], (int32) step,
+						isnan(y) ? "NaN" : "infinite"),
+				 errdetail("Base forecasts must be finite numbers."),
+				 errhint("Fix or filter the model that produced it, for example WHERE yhat <> 'NaN'.")));
+	sidx = base_step(b, (int32) step);
+	if (!isnan(b->col[sidx][node]))
+		ereport(ERROR,
+				(errcode(ERRCODE_CARDINALITY_VIOLATION),
+				 errmsg("duplicate forecast for path \"%s\" at step %d", b->key[node], (int32) step),
+				 errdetail("Each (path, step) may appear once in the base forecasts."),
+				 errhint("Aggregate duplicates first, for example with GROUP BY path, step.")));
+	b->col[sidx][node] = y;
+	b->rows++;
+}
+
+static void
+read_base(Base *b, const char *sql, const QueryCtx *q)
+{
+	Portal		portal = open_query(sql, q);
+	TupleDesc	desc = portal->tupDesc;
+	BaseReader	r;
+
 	MemoryContextSwitchTo(b->cxt);
+	r.b = b;
+	r.q = q;
+	r.cpath = find_column(desc, "path", q, "path, step and yhat");
+	r.cstep = find_column(desc, "step", q, "path, step and yhat");
+	r.cy = find_column(desc, "yhat", q, "path, step and yhat");
+	if (!is_ltree_type(SPI_gettypeid(desc, r.cpath)))
+		check_column_type(desc, r.cpath, "path", q, (const Oid[]) {InvalidOid}, "ltree");
+	check_column_type(desc, r.cstep, "step", q, step_types, STEP_TYPES);
+	check_column_type(desc, r.cy, "yhat", q, number_types, NUMBER_TYPES);
+	r.tstep = getBaseType(SPI_gettypeid(desc, r.cstep));
+	r.ty = getBaseType(SPI_gettypeid(desc, r.cy));
+	/* attribute numbers to array indexes */
+	r.cpath--;
+	r.cstep--;
+	r.cy--;
+	fetch_all(portal, base_row, &r, b->cxt);
 }
 
 /* ltree order of two sibling labels: memcmp, then length */
@@ -836,28 +908,143 @@ typedef struct Aux
 	Oid			ttype;
 } Aux;
 
+typedef struct AuxReader
+{
+	Base	   *b;
+	Aux		   *a;
+	const QueryCtx *q;
+	int			cpath,
+				ct,
+				cv;
+	Oid			tv;
+	int32	   *pos;			/* original node -> ltree position */
+	int32		last_node;
+	struct varlena *last_v;
+	int64		last_t;
+	int32		last_tidx;
+} AuxReader;
+
+static void
+aux_row(void *arg, Datum *values, bool *nulls)
+{
+	AuxReader  *r = (AuxReader *) arg;
+	Base	   *b = r->b;
+	Aux		   *a = r->a;
+	const QueryCtx *q = r->q;
+	struct varlena *v;
+	int32		node;
+	int64		t;
+	double		y;
+
+	if (nulls[r->cpath] || nulls[r->ct] || nulls[r->cv])
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the %s query of forecastin.%s returned a NULL %s", q->what, q->func,
+						nulls[r->cpath] ? "path" : nulls[r->ct] ? "t" : a->valname),
+				 errhint("Filter NULLs out, and give every series the same time points.")));
+	v = row_path(values[r->cpath]);
+	if (r->last_v != NULL && same_payload(v, r->last_v))
+		node = r->last_node;
+	else
+	{
+		PathEnt    *e;
+
+		ltree_text(v, &b->keybuf);
+		e = pathtab_lookup(b->paths, b->keybuf.data);
+		/* paths outside the base forecasts are not used */
+		node = e ? r->pos[e->node] : -1;
+		r->last_node = node;
+		r->last_v = node >= 0 ? b->lt[e->node] : NULL;
+	}
+	if (v != (struct varlena *) DatumGetPointer(values[r->cpath]))
+		pfree(v);
+	if (node < 0 || !a->needed[node])
+		return;
+	t = datum_to_time(values[r->ct], a->ttype);
+	y = datum_to_double(values[r->cv], r->tv);
+	if (!isfinite(y))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("%s of path \"%s\" at t = %s is %s", a->noun, b->key[b->order[node]],
+						time_to_text(t, a->ttype), isnan(y) ? "NaN" : "infinite"),
+				 errdetail("The %s query must return finite numbers.", q->what)));
+	a->count[node]++;
+	a->fingerprint[node] += (uint64) mix64((uint64) t) * UINT64CONST(0x9E3779B97F4A7C15) + (uint64) t;
+	if (a->mode == AUX_MOMENTS)
+		a->sumsq[node] += y * y;
+	else
+	{
+		int32		tidx;
+		double	   *slot;
+
+		if (r->last_tidx >= 0 && t == r->last_t)
+			tidx = r->last_tidx;
+		else
+		{
+			bool		found;
+			IntEnt	   *e = inttab_insert(a->times, t, &found);
+
+			if (!found)
+			{
+				if (a->t == a->tcap)
+				{
+					a->tcap *= 2;
+					a->tval = repalloc(a->tval, sizeof(int64) * a->tcap);
+					a->col = repalloc(a->col, sizeof(double *) * a->tcap);
+				}
+				a->tval[a->t] = t;
+				a->col[a->t] = palloc(sizeof(double) * (a->n + 1));
+				fill_nan(a->col[a->t], 0, a->n);
+				e->idx = a->t++;
+			}
+			tidx = e->idx;
+			r->last_t = t;
+			r->last_tidx = tidx;
+		}
+		slot = &a->col[tidx][node];
+		if (!isnan(*slot))
+			ereport(ERROR,
+					(errcode(ERRCODE_CARDINALITY_VIOLATION),
+					 errmsg("duplicate %s for path \"%s\" at t = %s", a->noun,
+							b->key[b->order[node]], time_to_text(t, a->ttype)),
+					 errdetail("Each (path, t) may appear once in the %s query.", q->what)));
+		*slot = y;
+	}
+}
+
 static void
 read_aux(Base *b, Aux *a, const char *sql, const QueryCtx *q)
 {
 	Portal		portal = open_query(sql, q);
-	int			cpath = 0,
-				ct = 0,
-				cv = 0;
-	Oid			tv = InvalidOid;
-	bool		first = true;
-	Datum	   *values = NULL;
-	bool	   *nulls = NULL;
-	int32	   *pos = palloc(sizeof(int32) * (b->n + 1));
+	TupleDesc	desc = portal->tupDesc;
+	AuxReader	r;
 	char		expect[64];
-	int32		i,
-				last_node = -1;
-	struct varlena *last_v = NULL;
-	int64		last_t = 0;
-	int32		last_tidx = -1;
+	int32		i;
 
+	MemoryContextSwitchTo(b->cxt);
+	memset(&r, 0, sizeof(r));
+	r.b = b;
+	r.a = a;
+	r.q = q;
+	r.last_node = -1;
+	r.last_tidx = -1;
 	snprintf(expect, sizeof(expect), "path, t and %s", a->valname);
+	r.cpath = find_column(desc, "path", q, expect);
+	r.ct = find_column(desc, "t", q, expect);
+	r.cv = find_column(desc, a->valname, q, expect);
+	if (!is_ltree_type(SPI_gettypeid(desc, r.cpath)))
+		check_column_type(desc, r.cpath, "path", q, (const Oid[]) {InvalidOid}, "ltree");
+	check_column_type(desc, r.ct, "t", q, time_types, TIME_TYPES);
+	check_column_type(desc, r.cv, a->valname, q, number_types, NUMBER_TYPES);
+	a->ttype = getBaseType(SPI_gettypeid(desc, r.ct));
+	r.tv = getBaseType(SPI_gettypeid(desc, r.cv));
+	r.cpath--;
+	r.ct--;
+	r.cv--;
+
+	r.pos = palloc(sizeof(int32) * (b->n + 1));
 	for (i = 0; i < b->n; i++)
-		pos[b->order[i]] = i;
+		r.pos[b->order[i]] = i;
 	a->count = palloc0(sizeof(int32) * (a->n + 1));
 	a->fingerprint = palloc0(sizeof(uint64) * (a->n + 1));
 	if (a->mode == AUX_MOMENTS)
@@ -869,123 +1056,8 @@ read_aux(Base *b, Aux *a, const char *sql, const QueryCtx *q)
 		a->tval = palloc(sizeof(int64) * a->tcap);
 		a->col = palloc(sizeof(double *) * a->tcap);
 	}
-
-	for (;;)
-	{
-		SPITupleTable *tt;
-		uint64		r;
-
-		SPI_cursor_fetch(portal, true, FETCH_BATCH);
-		MemoryContextSwitchTo(b->cxt);
-		tt = SPI_tuptable;
-		if (first)
-		{
-			TupleDesc	desc = tt->tupdesc;
-
-			cpath = find_column(desc, "path", q, expect);
-			ct = find_column(desc, "t", q, expect);
-			cv = find_column(desc, a->valname, q, expect);
-			if (!is_ltree_type(SPI_gettypeid(desc, cpath)))
-				check_column_type(desc, cpath, "path", q, (const Oid[]) {InvalidOid}, "ltree");
-			check_column_type(desc, ct, "t", q, time_types, TIME_TYPES);
-			check_column_type(desc, cv, a->valname, q, number_types, NUMBER_TYPES);
-			a->ttype = getBaseType(SPI_gettypeid(desc, ct));
-			tv = getBaseType(SPI_gettypeid(desc, cv));
-			values = palloc(sizeof(Datum) * desc->natts);
-			nulls = palloc(sizeof(bool) * desc->natts);
-			first = false;
-		}
-		for (r = 0; r < SPI_processed; r++)
-		{
-			struct varlena *v;
-			int32		node;
-			int64		t;
-			double		y;
-
-			heap_deform_tuple(tt->vals[r], tt->tupdesc, values, nulls);
-			if (nulls[cpath - 1] || nulls[ct - 1] || nulls[cv - 1])
-				ereport(ERROR,
-						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						 errmsg("the %s query of forecastin.%s returned a NULL %s", q->what, q->func,
-								nulls[cpath - 1] ? "path" : nulls[ct - 1] ? "t" : a->valname),
-						 errhint("Filter NULLs out, and give every series the same time points.")));
-			v = (struct varlena *) DatumGetPointer(values[cpath - 1]);
-			if (VARATT_IS_EXTENDED(v) && !VARATT_IS_SHORT(v))
-				v = pg_detoast_datum_packed(v);
-			if (last_v != NULL && same_payload(v, last_v))
-				node = last_node;
-			else
-			{
-				PathEnt    *e;
-
-				ltree_text(v, &b->keybuf);
-				e = pathtab_lookup(b->paths, b->keybuf.data);
-				/* paths outside the base forecasts are not used */
-				node = e ? pos[e->node] : -1;
-				last_node = node;
-				last_v = node >= 0 ? b->lt[e->node] : NULL;
-			}
-			if (node < 0 || !a->needed[node])
-				continue;
-			t = datum_to_time(values[ct - 1], a->ttype);
-			y = datum_to_double(values[cv - 1], tv);
-			if (!isfinite(y))
-				ereport(ERROR,
-						(errcode(ERRCODE_DATA_EXCEPTION),
-						 errmsg("%s of path \"%s\" at t = %s is %s", a->noun, b->key[b->order[node]],
-								time_to_text(t, a->ttype), isnan(y) ? "NaN" : "infinite"),
-						 errdetail("The %s query must return finite numbers.", q->what)));
-			a->count[node]++;
-			a->fingerprint[node] += (uint64) mix64((uint64) t) * UINT64CONST(0x9E3779B97F4A7C15) + (uint64) t;
-			if (a->mode == AUX_MOMENTS)
-				a->sumsq[node] += y * y;
-			else
-			{
-				int32		tidx;
-				double	   *slot;
-
-				if (last_tidx >= 0 && t == last_t)
-					tidx = last_tidx;
-				else
-				{
-					bool		found;
-					IntEnt	   *e = inttab_insert(a->times, t, &found);
-
-					if (!found)
-					{
-						if (a->t == a->tcap)
-						{
-							a->tcap *= 2;
-							a->tval = repalloc(a->tval, sizeof(int64) * a->tcap);
-							a->col = repalloc(a->col, sizeof(double *) * a->tcap);
-						}
-						a->tval[a->t] = t;
-						a->col[a->t] = palloc(sizeof(double) * (a->n + 1));
-						fill_nan(a->col[a->t], 0, a->n);
-						e->idx = a->t++;
-					}
-					tidx = e->idx;
-					last_t = t;
-					last_tidx = tidx;
-				}
-				slot = &a->col[tidx][node];
-				if (!isnan(*slot))
-					ereport(ERROR,
-							(errcode(ERRCODE_CARDINALITY_VIOLATION),
-							 errmsg("duplicate %s for path \"%s\" at t = %s", a->noun,
-									b->key[b->order[node]], time_to_text(t, a->ttype)),
-							 errdetail("Each (path, t) may appear once in the %s query.", q->what)));
-				*slot = y;
-			}
-		}
-		SPI_freetuptable(tt);
-		if (SPI_processed == 0)
-			break;
-		CHECK_FOR_INTERRUPTS();
-	}
-	SPI_cursor_close(portal);
-	MemoryContextSwitchTo(b->cxt);
-	pfree(pos);
+	fetch_all(portal, aux_row, &r, b->cxt);
+	pfree(r.pos);
 }
 
 /*
