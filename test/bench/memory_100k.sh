@@ -8,8 +8,8 @@
 #   --series N     number of generated series (default 100000)
 #   --points P     daily points per series (default 56 = 8 weeks)
 #   --no-build     use the installed extension (skip make install)
-#   --variants L   comma-separated subset of: date_ets, date_auto, bigint_ets
-#                  (default: all three)
+#   --variants L   comma-separated subset of: control, date_ets, date_auto,
+#                  bigint_ets (default: all four)
 #   --results FILE report path (default test/bench/results/memory_100k_<UTC time>.txt)
 #
 # Data (generated once, untimed, setseed(0.42)): table sales(sku int, day date,
@@ -24,6 +24,8 @@
 #   date_ets    fit(day, qty, 'ets')       date time column
 #   date_auto   fit(day, qty)              default method 'auto'
 #   bigint_ets  fit(t, qty, 'ets')         t = day number (bigint)
+#   control     count(qty) instead of fit (same plan shape, no forecastin):
+#               the memory the sort / hash table itself takes
 # and plans:
 #   sorted      enable_hashagg = off -> Sort + GroupAggregate (memory must stay flat)
 #   hash        enable_sort = off    -> HashAggregate, default work_mem (4MB; spills)
@@ -36,7 +38,7 @@ set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-nser=100000 npts=56 build=1 variants="date_ets,date_auto,bigint_ets" results=""
+nser=100000 npts=56 build=1 variants="control,date_ets,date_auto,bigint_ets" results=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 		--series) nser=$2; shift ;;
@@ -116,12 +118,13 @@ done
 EOF
 chmod +x "$WORK/sampler.sh"
 
-printf -v header '%-11s %-12s %-22s %8s %9s %10s %10s %10s  %s' variant plan "node" "time_s" "series/s" "RssAnon0" "RssAnonMax" "VmHWM" "RssAnon trace"
+printf -v header '%-11s %-12s %-22s %8s %7s %9s %10s %10s %10s  %s' variant plan "node" "time_s" "cpu_s" "series/s" "RssAnon0" "RssAnonMax" "VmHWM" "RssAnon trace"
 rows=()
 
 run_one() {   # variant plan
-	local v=$1 plan=$2 expr set
+	local v=$1 plan=$2 expr set outer="forecastin.model_info(m)->>'method'"
 	case $v in
+		control) expr="count(qty)"; outer="(m > 0)::text" ;;
 		date_ets) expr="forecastin.fit(day, qty, 'ets')" ;;
 		date_auto) expr="forecastin.fit(day, qty)" ;;
 		bigint_ets) expr="forecastin.fit(t, qty, 'ets')" ;;
@@ -131,7 +134,7 @@ run_one() {   # variant plan
 		hash) set="SET enable_sort = off;" ;;
 		hash_bigmem) set="SET enable_sort = off; SET work_mem = '4GB';" ;;
 	esac
-	local q="SELECT forecastin.model_info(m)->>'method' AS method, count(*)
+	local q="SELECT $outer AS method, count(*)
 FROM (SELECT sku, $expr AS m FROM sales GROUP BY sku) s GROUP BY 1"
 	local tag="${v}_$plan" W="$WORK/${v}_$plan"
 	mkdir -p "$W"; chmod 777 "$W"
@@ -141,9 +144,9 @@ FROM (SELECT sku, $expr AS m FROM sales GROUP BY sku) s GROUP BY 1"
 		$set
 		SELECT pg_backend_pid() AS pid \gset
 		\setenv BENCH_PID :pid
-		\! $WORK/sampler.sh \$BENCH_PID $W/samples $W/stop </dev/null >/dev/null 2>&1 & sleep 0.3; date +%s.%N >$W/t0
+		\! $WORK/sampler.sh \$BENCH_PID $W/samples $W/stop </dev/null >/dev/null 2>&1 & sleep 0.3; awk '{ print \$14 + \$15 }' /proc/\$BENCH_PID/stat >$W/cpu0; date +%s.%N >$W/t0
 		EXPLAIN (ANALYZE, TIMING OFF, COSTS OFF) $q;
-		\! date +%s.%N >$W/t1; sleep 0.25; touch $W/stop
+		\! date +%s.%N >$W/t1; awk '{ print \$14 + \$15 }' /proc/\$BENCH_PID/stat >$W/cpu1; sleep 0.25; touch $W/stop
 		$(if [ "$v" = date_ets ] && [ "$plan" = sorted ]; then printf '%s' "SELECT forecastin.model_info(forecastin.fit(day, qty, 'ets')) FROM sales WHERE sku = 1;"; fi)
 	EOF
 	local rc=$?
@@ -154,6 +157,7 @@ FROM (SELECT sku, $expr AS m FROM sales GROUP BY sku) s GROUP BY 1"
 		rows+=("$(printf '%-11s %-12s FAILED (rc %s): %s' "$v" "$plan" "$rc" "$(grep -m1 -E 'ERROR|FATAL|server closed' "$W/out")")")
 		return
 	fi
+	local cpu; cpu=$(awk -v t="$(getconf CLK_TCK)" '{ a = $1 } END { getline b < "'"$W/cpu1"'"; printf "%.1f", (b - a) / t }' "$W/cpu0")
 	local secs node anon0 anonmax hwm trace
 	secs=$(awk '{ a = $1 } END { getline b < "'"$W/t1"'"; printf "%.2f", b - a }' "$W/t0")
 	node=$(grep -oE 'HashAggregate|GroupAggregate|MixedAggregate' "$W/out" | tail -1)
@@ -163,8 +167,8 @@ FROM (SELECT sku, $expr AS m FROM sales GROUP BY sku) s GROUP BY 1"
 	hwm=$(awk '{ h = $4 } END { print h }' "$W/samples")
 	# RssAnon (MB) at 10 %, 30 %, 50 %, 70 %, 90 % of the samples: flat or growing?
 	trace=$(awk '{ a[NR] = $3 } END { for (p = 1; p <= 9; p += 2) { i = int(NR * p / 10); if (i < 1) i = 1; printf "%s%.0f", (p > 1 ? "/" : ""), a[i] / 1024 } }' "$W/samples")
-	rows+=("$(printf '%-11s %-12s %-22s %8s %9.0f %9.0fM %9.0fM %9.0fM  RssAnon MB @10/30/50/70/90%%: %s' \
-		"$v" "$plan" "$node" "$secs" "$(awk -v n="$nser" -v s="$secs" 'BEGIN { print n / s }')" \
+	rows+=("$(printf '%-11s %-12s %-22s %8s %7s %9.0f %9.0fM %9.0fM %9.0fM  RssAnon MB @10/30/50/70/90%%: %s' \
+		"$v" "$plan" "$node" "$secs" "$cpu" "$(awk -v n="$nser" -v s="$secs" 'BEGIN { print n / s }')" \
 		"$(awk -v k="$anon0" 'BEGIN { print k / 1024 }')" "$(awk -v k="$anonmax" 'BEGIN { print k / 1024 }')" \
 		"$(awk -v k="$hwm" 'BEGIN { print k / 1024 }')" "$trace")")
 	say "${rows[-1]}"
@@ -177,11 +181,23 @@ for v in "${vlist[@]}"; do
 	[ "$v" = date_ets ] && run_one "$v" hash_bigmem
 done
 
+say "chosen model on the first 1000 series (untimed; method / form / period / count):"
+for v in "${vlist[@]}"; do
+	case $v in
+		date_ets) expr="forecastin.fit(day, qty, 'ets')" ;;
+		date_auto) expr="forecastin.fit(day, qty)" ;;
+		bigint_ets) expr="forecastin.fit(t, qty, 'ets')" ;;
+		*) continue ;;
+	esac
+	psql -XAt -F' ' -c "SELECT '$v', i->>'method', i->>'form', 'period=' || (i->>'period'), count(*) FROM (SELECT forecastin.model_info($expr) i FROM sales WHERE sku <= 1000 GROUP BY sku) x GROUP BY 1, 2, 3, 4 ORDER BY 5 DESC" | sed 's/^/    /'
+done
+say ""
 say "=================================================================="
 say "## Summary ($nser series x $npts points; $(date -u '+%Y-%m-%d %H:%M UTC'); load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
 say "$header"
 for r in "${rows[@]}"; do say "$r"; done
-say "time_s: wall clock of the EXPLAIN ANALYZE (whole query, no rows to the client); series/s = N / time_s."
+say "time_s: wall clock of the EXPLAIN ANALYZE (whole query, no rows to the client); cpu_s: the backend's"
+say "user+system CPU during it (from /proc/<pid>/stat); series/s = N / time_s."
 say "RssAnon0: backend private memory before the query; RssAnonMax: peak sampled every 0.1 s;"
 say "VmHWM: kernel high-water mark of the backend's RSS (includes shared_buffers pages it touched)."
 say "report written to $results"
