@@ -12,7 +12,7 @@ DB=forecastin_crash
 PSQL="psql -X -q -v ON_ERROR_STOP=0 -d $DB"
 report() { if [ "$2" = 0 ]; then echo "ok $1"; else echo "fail $1"; fi; }
 
-psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null
+psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null
 psql -X -q -d $DB -c "CREATE EXTENSION forecastin CASCADE" >/dev/null 2>&1
 start_time=$(psql -X -At -d $DB -c "SELECT pg_postmaster_start_time()")
 
