@@ -29,6 +29,9 @@ EXTRA_CLEAN = test/unit/ets_test test/unit/*.o
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# PGXS tracks no header dependencies: rebuild every object when a header changes
+$(OBJS): $(wildcard src/*.h)
+
 $(EXTENSION)--$(EXTVERSION).sql: $(sort $(wildcard sql/install/*.sql))
 	cat $^ > $@
 

@@ -1780,9 +1780,6 @@ auto_try(AutoCtx *A, int p, int q, int P, int Q, bool c)
 		else
 			fc_arima_model_free(&fit);
 	}
-#ifdef ARIMA_DEBUG
-	fprintf(stderr, "  try (%d,%d,%d)(%d,%d,%d) c=%d: st %d ic %.4f\n", p, A->d, q, P, A->D, Q, c, st, ic);
-#endif
 	A->cand[A->ncand].p = p;
 	A->cand[A->ncand].q = q;
 	A->cand[A->ncand].P = P;
@@ -2027,10 +2024,6 @@ fc_arima_auto(const double *y, int n, int m, const FcArimaControl *ctl,
 			if (fit_core(y, n, &s, NULL, 0, false, false, A->max_eval, A->wbuf,
 						 A->tmp, &fit) == FC_OK)
 			{
-#ifdef ARIMA_DEBUG
-				fprintf(stderr, "  refit (%d,%d,%d)(%d,%d,%d) c=%d: aicc %.4f roots ok %d\n", s.p, s.d,
-						s.q, s.P, s.D, s.Q, s.constant, fit.aicc, model_roots_ok(&fit));
-#endif
 				if (model_roots_ok(&fit) && isfinite(fit.aicc))
 				{
 					*out = fit;
@@ -2138,7 +2131,6 @@ fc_arima_forecast(const FcArimaModel *f, int h, double level,
 			   *phif,
 			   *thetaf,
 			   *delta,
-			   *cc,
 			   *psi,
 			   *psis,
 			   *a,
@@ -2165,19 +2157,18 @@ fc_arima_forecast(const FcArimaModel *f, int h, double level,
 		return FC_ERR_BAD_ARGUMENT;
 	if (f->ntail > 0 && f->ytail == NULL)
 		return FC_ERR_BAD_ARGUMENT;
-	sz = (size_t) (pf + 1) + (qf + 1) + (nt + 1) + 3 * (size_t) (h + 1) +
-		(size_t) (r + 1) * 2 + (size_t) h * r + (nt + h + 1);
+	sz = (size_t) (pf + 1) + (qf + 1) + (nt + 1) + 2 * (size_t) (h + 1) +
+		(size_t) (r + 1) * 2 + (size_t) (nt + 1) * r + (nt + h + 1);
 	mem = (double *) fc_alloc(sizeof(double) * sz);
 	phif = mem;
 	thetaf = phif + pf + 1;
 	delta = thetaf + qf + 1;
-	cc = delta + nt + 1;
-	psi = cc + h + 1;
+	psi = delta + nt + 1;
 	psis = psi + h + 1;
 	a = psis + h + 1;
 	g = a + r + 1;
-	G = g + r + 1;
-	yb = G + (size_t) h * r;
+	G = g + r + 1;				/* ring of the last nt + 1 vectors a_k, below */
+	yb = G + (size_t) (nt + 1) * r;
 
 	/* polynomials */
 	for (i = 0; i <= s->p; i++)
@@ -2193,25 +2184,26 @@ fc_arima_forecast(const FcArimaModel *f, int h, double level,
 				(j == 0 ? 1.0 : f->Theta[j - 1]);
 	diff_poly(s->d, s->D, s->m, delta);
 
-	/* c_j of 1/delta(B); psi of the ARMA; Psi* = c conv psi */
+	/* psi weights of the ARMA part */
 	for (i = 0; i < h; i++)
 	{
-		double		acc = i == 0 ? 1.0 : 0.0;
+		double		acc = i == 0 ? 1.0 : (i <= qf ? thetaf[i] : 0.0);
 
-		for (j = 1; j <= nt && j <= i; j++)
-			acc += delta[j] * cc[i - j];
-		cc[i] = acc;
-		acc = i == 0 ? 1.0 : (i <= qf ? thetaf[i] : 0.0);
 		for (j = 1; j <= pf && j <= i; j++)
 			acc += phif[j] * psi[i - j];
 		psi[i] = acc;
 	}
+	/*
+	 * Psi* = c conv psi.  c is the impulse response of 1/delta(B), so the
+	 * convolution is the recursion y_i = x_i + sum_{j<=nt} delta_j y_{i-j}:
+	 * O(h nt), not O(h^2).
+	 */
 	for (i = 0; i < h; i++)
 	{
-		double		acc = 0.0;
+		double		acc = psi[i];
 
-		for (j = 0; j <= i; j++)
-			acc += cc[i - j] * psi[j];
+		for (j = 1; j <= nt && j <= i; j++)
+			acc += delta[j] * psis[i - j];
 		psis[i] = acc;
 	}
 
@@ -2243,37 +2235,37 @@ fc_arima_forecast(const FcArimaModel *f, int h, double level,
 		double		psum = 0.0;
 
 		z = qnorm_upper(0.5 + 0.5 * level);
-		/* g_k rows of G (k = 1..h) */
+		/*
+		 * a_k = sum_{j<=k} c_{k-j} g_{j+1}, g_k the first column of the
+		 * transition matrix's powers.  As for Psi*, the convolution with c
+		 * runs as the recursion a_k = g_{k+1} + sum_{j<=nt} delta_j a_{k-j},
+		 * keeping only the last nt + 1 vectors: O(h (r^2 + nt r)) time,
+		 * O(nt r) memory, whatever the horizon.
+		 */
 		for (i = 0; i < r; i++)
 			g[i] = i == 0 ? 1.0 : 0.0;
 		for (k = 0; k < h; k++)
 		{
-			double		g0 = 0.0;
+			double		v = 0.0,
+						g0 = 0.0;
 
-			memcpy(G + (size_t) k * r, g, sizeof(double) * r);
+			fc_check_interrupts();
+			a = G + (size_t) (k % (nt + 1)) * r;
+			memcpy(a, g, sizeof(double) * r);
+			for (j = 1; j <= nt && j <= k; j++)
+			{
+				const double *aj = G + (size_t) ((k - j) % (nt + 1)) * r;
+
+				if (delta[j] == 0.0)
+					continue;
+				for (i = 0; i < r; i++)
+					a[i] += delta[j] * aj[i];
+			}
 			for (i = 0; i < r; i++)
 				g0 += (i + 1 <= pf ? phif[i + 1] : 0.0) * g[i];
 			for (i = r - 1; i >= 1; i--)
 				g[i] = g[i - 1];
 			g[0] = g0;
-		}
-		for (k = 0; k < h; k++)
-		{
-			/* Gh = sum_{j=0..k} c_{k-j} g_{j+1} */
-			double		v = 0.0;
-
-			for (i = 0; i < r; i++)
-				a[i] = 0.0;
-			for (j = 0; j <= k; j++)
-			{
-				double		cj = cc[k - j];
-				const double *gj = G + (size_t) j * r;
-
-				if (cj == 0.0)
-					continue;
-				for (i = 0; i < r; i++)
-					a[i] += cj * gj[i];
-			}
 			for (i = 0; i < r; i++)
 			{
 				double		acc = 0.0;

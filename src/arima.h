@@ -55,7 +55,7 @@
 #define FC_ARIMA_MAX_D		3	/* d */
 #define FC_ARIMA_MAX_SD		2	/* D */
 #define FC_ARIMA_MAX_M		10000	/* m */
-#define FC_ARIMA_MAX_H		1000000 /* forecast horizon */
+#define FC_ARIMA_MAX_H		10000000	/* forecast horizon (forecastin.max_horizon's top) */
 
 typedef struct FcArimaSpec
 {
@@ -158,8 +158,8 @@ extern FcStatus fc_arima_auto(const double *y, int n, int m,
 
 /*
  * Point forecasts and prediction intervals (0 < level < 1, Gaussian) for
- * steps 1..h (1 <= h <= FC_ARIMA_MAX_H; scratch memory grows as h times the
- * state dimension) into caller-allocated mean/lo/hi (lo, hi may be NULL).  The
+ * steps 1..h (1 <= h <= FC_ARIMA_MAX_H; O(h (r^2 + nt r)) time, scratch
+ * memory O(h + nt r)) into caller-allocated mean/lo/hi (lo, hi may be NULL).  The
  * forecast variance is exact for the state-space form (state uncertainty at
  * n included), as R's predict.Arima.
  */

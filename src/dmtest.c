@@ -67,7 +67,10 @@ fc_dm_test(const double *d, int64_t n, const int64_t *seg_start, int64_t nseg,
 	{
 		var = pooled_autocov(d, n, seg_start, nseg, mean, 0);
 		for (k = 1; k < h && k < n; k++)
+		{
+			fc_check_interrupts();	/* h lags of O(n) each */
 			var += 2.0 * pooled_autocov(d, n, seg_start, nseg, mean, k);
+		}
 		var /= (double) n;
 		if (var > 0.0 || h == 1)
 			break;

@@ -62,9 +62,6 @@
 #include <math.h>
 #include <string.h>
 
-#ifdef ETS_DEBUG
-#include <stdio.h>
-#endif
 #include "ets.h"
 #include "optim.h"
 
@@ -1780,11 +1777,6 @@ ets_fit_scaled(const EtsData *d, FcEtsForm form, const FcEtsControl *ctl,
 			memcpy(x, sp.xb, np * sizeof(double));
 		res.nevals += res2.nevals;
 	}
-#ifdef ETS_DEBUG
-	fprintf(stderr, "form %c%c%s%c np=%d evals=%d iters=%d conv=%d f=%.4f\n",
-			form.error, form.trend, sp.damped ? "d" : "", form.season, np,
-			res.nevals, res.restarts, (int) res.converged, res.fmin);
-#endif
 	if (st != FC_OK)
 	{
 		ets_spec_free(&sp);
@@ -2154,6 +2146,7 @@ fc_ets_forecast(const FcEtsModel *fit, int h, double level, uint64_t seed,
 	double		phi,
 				phik = 1.0,
 				cumphi = 0.0,
+				csum,
 				z = 0.0,
 			   *c,
 			   *theta,
@@ -2199,7 +2192,11 @@ fc_ets_forecast(const FcEtsModel *fit, int h, double level, uint64_t seed,
 	/* class 3: forecast means (differ from the above for k > m) and variances */
 	if (errmul && season == 'M')
 		for (k = 1; k <= h; k++)
+		{
+			/* O(k) per step: a long horizon must stay cancellable */
+			fc_check_interrupts();
 			var[k - 1] = ets_class3(fit, k, mean + k - 1);
+		}
 
 	if (lo == NULL && hi == NULL)
 	{
@@ -2226,18 +2223,17 @@ fc_ets_forecast(const FcEtsModel *fit, int h, double level, uint64_t seed,
 	}
 	z = ets_qnorm(0.5 + 0.5 * level);
 
+	csum = 1.0;
 	for (k = 1; k <= h; k++)
 	{
 		double		v;
 
 		if (!errmul)
 		{
-			/* class 1: sigma2 (1 + sum_{j<k} c_j^2) */
-			double		acc = 1.0;
-
-			for (j = 1; j < k; j++)
-				acc += c[j] * c[j];
-			v = fit->sigma2 * acc;
+			/* class 1: sigma2 (1 + sum_{j<k} c_j^2), a running sum */
+			if (k > 1)
+				csum += c[k - 1] * c[k - 1];
+			v = fit->sigma2 * csum;
 		}
 		else if (season != 'M')
 		{
@@ -2249,6 +2245,7 @@ fc_ets_forecast(const FcEtsModel *fit, int h, double level, uint64_t seed,
 			double		acc = mu * mu;
 			double		s2 = fit->sigma2;
 
+			fc_check_interrupts();	/* a convolution: O(h^2) in all */
 			for (j = 1; j < k; j++)
 				acc += s2 * c[j] * c[j] * theta[k - j - 1];
 			theta[k - 1] = acc;

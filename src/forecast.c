@@ -9,6 +9,7 @@
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "miscadmin.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
@@ -131,6 +132,7 @@ fc_forecast(PG_FUNCTION_ARGS)
 		Datum		values[5];
 		bool		nulls[5] = {false, false, false, false, false};
 
+		CHECK_FOR_INTERRUPTS();	/* up to forecastin.max_horizon rows */
 		values[0] = Int32GetDatum(k + 1);
 		nulls[1] = !time_column_value(model, &axis, (int64) model->n + k, target, &values[1],
 									  "forecast step", k + 1);
@@ -170,6 +172,7 @@ fc_residuals(PG_FUNCTION_ARGS)
 		bool		nulls[2] = {false, false};
 		double		r = FC_MODEL_RESID(model)[k];
 
+		CHECK_FOR_INTERRUPTS();
 		nulls[0] = !time_column_value(model, &axis, k, target, &values[0],
 									  "observation", k + 1);
 		values[1] = Float8GetDatum(r);

@@ -18,9 +18,6 @@
 #include <string.h>
 
 #include "optim.h"
-#ifdef OPTIM_DEBUG
-#include <stdio.h>
-#endif
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -668,9 +665,6 @@ fc_bfgs(FcObjectiveGrad fn, void *ctx, int dim, double *x,
 			for (i = 0; i < dim; i++)
 				un[i] = u[i] + t * dir[i];
 			fn_ = bfgs_eval(&bs, un, gn);
-#ifdef OPTIM_DEBUG
-			fprintf(stderr, "   it %d t %g f %.6f fn %.6f slope %g\n", iter, t, f, fn_, slope);
-#endif
 			if (fn_ < FC_OPTIM_PENALTY && fn_ <= f + 1e-4 * t * slope)
 			{
 				accepted = true;

@@ -85,6 +85,13 @@ out=$($PSQL -c "SET statement_timeout = '300ms'" \
 echo "$out" | grep -q "canceling statement due to statement timeout"
 report "statement_timeout cancels a long fit" $?
 
+# 4. cancel: a long forecast (the multiplicative-season variance is O(h^2))
+out=$(timeout 120 $PSQL -c "SET forecastin.max_horizon = 10000000" -c "SET statement_timeout = '500ms'" \
+	-c "SELECT count(*) FROM forecastin.forecast((SELECT forecastin.fit(t::bigint, 100 + 20 * sin(t * 0.5236) + t,
+	      'hw', '{\"period\": 12, \"seasonal\": \"multiplicative\"}') FROM generate_series(1, 120) t), 3000000)" 2>&1)
+echo "$out" | grep -q "canceling statement due to statement timeout"
+report "statement_timeout cancels a long forecast" $?
+
 wait $bystander
 grep -q alive /tmp/forecastin-bystander.out
 report "bystander session survived" $?

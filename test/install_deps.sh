@@ -1,6 +1,6 @@
 #!/bin/bash
 # test/install_deps.sh: install the Debian 12 packages forecastin needs to
-# build and test.  Safe to re-run; skips apt when everything is present.
+# build and test.  Safe to re-run.
 #   test/install_deps.sh            build + test dependencies
 #   test/install_deps.sh --bench    also R forecast (reference and benchmarks)
 set -euo pipefail
@@ -10,12 +10,9 @@ if [ "${1:-}" = "--bench" ]; then
 	pkgs="$pkgs r-cran-forecast"
 fi
 
-missing=""
-for p in $pkgs; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-	echo "forecastin: installing$missing" >&2
-	apt-get update -q >/dev/null
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Timeout=300 $missing >/dev/null
-fi
+# Always ask apt: it is idempotent, and it upgrades a preinstalled older
+# postgresql-15 to the version the server headers come in (a fresh image may
+# carry one; see ../shared/docs/ENVIRONMENT.md section 1).
+echo "forecastin: apt-get install $pkgs" >&2
+apt-get update -q >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Timeout=300 $pkgs >/dev/null
