@@ -71,9 +71,14 @@ RESET TimeZone;
 SELECT string_agg(k, ', ' ORDER BY k) AS naive_keys
 FROM fb_daily, jsonb_object_keys(forecastin.model_info(md)) k;
 SELECT string_agg(k, ', ' ORDER BY k) AS ets_keys
-FROM fb_models, jsonb_object_keys(forecastin.model_info(m)) k WHERE sku = 'flat';
+FROM (SELECT forecastin.fit(t, y, 'ets') m FROM fb_sales WHERE sku = 'flat') s,
+     jsonb_object_keys(forecastin.model_info(m)) k;
 SELECT string_agg(k, ', ' ORDER BY k) AS ets_parameters
-FROM fb_models, jsonb_object_keys(forecastin.model_info(m)->'parameters') k WHERE sku = 'line';
+FROM (SELECT forecastin.fit(t, y, 'ets') m FROM fb_sales WHERE sku = 'line') s,
+     jsonb_object_keys(forecastin.model_info(m)->'parameters') k;
+-- auto: the ensemble's keys (its members are in "form")
+SELECT string_agg(k, ', ' ORDER BY k) AS auto_keys
+FROM fb_models, jsonb_object_keys(forecastin.model_info(m)) k WHERE sku = 'flat';
 SELECT j->>'method' AS method, j->>'form' AS form, j->>'step' AS step,
        j->>'first' AS first, j->>'last' AS last, j->>'time_type' AS time_type,
        j->>'n' AS n, j->>'n_missing' AS n_missing, j->>'missing_policy' AS missing,

@@ -127,7 +127,8 @@ FROM (SELECT forecastin.fit(g::bigint, (100 + 2 * g) * (1 + 0.3 * sin(2 * pi() *
                             '{"period": 4, "seasonal": "multiplicative"}') AS m
       FROM generate_series(1, 40) g) q;
 
--- ets and auto choose a form themselves (auto is ETS for now)
+-- ets and auto choose a form themselves (auto: the median of ETS, ARIMA and
+-- Theta, and all three continue a noiseless seasonal line exactly)
 SELECT method, forecastin.model_info(m)->>'method' AS fitted,
        forecastin.model_info(m)->>'form' LIKE 'ETS(%' AS is_ets,
        (SELECT bool_and(abs(f.yhat - (50 + 2 * (24 + f.step) + (ARRAY[5, -3, 1, -3])[(24 + f.step) % 4 + 1])) < 0.01)

@@ -164,7 +164,7 @@ SELECT c.oid::regclass AS relation, c.relkind, obj_description(c.oid, 'pg_class'
   FROM pg_class c
  WHERE c.relnamespace = 'forecastin'::regnamespace
    AND c.relname IN ('hierarchy_leaf', 'mv_entity_ancestors', 'mv_descendant_counts', 'hierarchies')
- ORDER BY 1::text;
+ ORDER BY c.oid::regclass::text;
 SELECT p.oid::regprocedure AS function, p.provolatile AS vol, p.proparallel AS par,
        p.prosecdef AS secdef, p.proconfig AS config,
        obj_description(p.oid, 'pg_proc') IS NOT NULL AS commented
@@ -173,7 +173,7 @@ SELECT p.oid::regprocedure AS function, p.provolatile AS vol, p.proparallel AS p
    AND p.proname IN ('hierarchy_leaf_check', 'refresh_hierarchy_views', 'hierarchy_check_name',
                      'register_hierarchy', 'drop_hierarchy', 'hierarchy_check_args',
                      'children', 'descendants', 'ancestors', 'level_nodes')
- ORDER BY 1::text;
+ ORDER BY p.oid::regprocedure::text;
 SELECT c.relname AS index_or_trigger, obj_description(c.oid, 'pg_class') IS NOT NULL AS commented
   FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
  WHERE i.indrelid IN ('forecastin.hierarchy_leaf'::regclass, 'forecastin.mv_entity_ancestors'::regclass,

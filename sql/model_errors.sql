@@ -200,9 +200,9 @@ SELECT try_sql(format('SELECT %L::forecastin.fit_state', left(s::text, 60))) FRO
 SELECT try_sql(format('SELECT %L::forecastin.fit_state', left(s::text, length(s::text) - 2))) FROM me_state;
 SELECT try_sql(format('SELECT %L::forecastin.fit_state', s::text || '00')) FROM me_state;
 -- version byte, time kind, method
-SELECT try_sql(format('SELECT %L::forecastin.fit_state', '\x02' || substr(s::text, 5))) FROM me_state;
-SELECT try_sql(format('SELECT %L::forecastin.fit_state', '\x0103' || substr(s::text, 7))) FROM me_state;
-SELECT try_sql(format('SELECT %L::forecastin.fit_state', '\x010063' || substr(s::text, 9))) FROM me_state;
+SELECT try_sql(format('SELECT %L::forecastin.fit_state', '\x09' || substr(s::text, 5))) FROM me_state;
+SELECT try_sql(format('SELECT %L::forecastin.fit_state', '\x0203' || substr(s::text, 7))) FROM me_state;
+SELECT try_sql(format('SELECT %L::forecastin.fit_state', '\x020063' || substr(s::text, 9))) FROM me_state;
 -- an infinite value among the observations
 SELECT try_sql(format('SELECT %L::forecastin.fit_state', left(s::text, length(s::text) - 16) || '7ff0000000000000')) FROM me_state;
 -- a forged but well-formed state goes through fit_final's checks

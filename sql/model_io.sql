@@ -25,7 +25,26 @@ SELECT 'damped_gaps', forecastin.fit(g::bigint, 10 + g + g % 3, 'damped', '{"mis
 FROM generate_series(1, 40) g WHERE g % 7 <> 0
 UNION ALL
 SELECT 'ets_daily', forecastin.fit(d, 50 + 10 * (extract(isodow FROM d) > 5)::int + extract(day FROM d) % 3, 'ets')
-FROM generate_series(timestamptz '2024-01-01 08:00', '2024-03-31 08:00', interval '1 day') d;
+FROM generate_series(timestamptz '2024-01-01 08:00', '2024-03-31 08:00', interval '1 day') d
+UNION ALL
+-- composite models hold their members inside their states
+SELECT 'ensemble_mean', forecastin.fit(g::bigint, 20 + g % 4 + 0.5 * g, 'ensemble',
+                                       '{"methods": ["naive", "drift", "theta"], "combine": "mean"}')
+FROM generate_series(1, 40) g
+UNION ALL
+SELECT 'auto_trio', forecastin.fit(g::bigint, 100 + 3 * g + (get_byte(decode(md5(g::text), 'hex'), 0) % 7), 'auto')
+FROM generate_series(1, 60) g
+UNION ALL
+SELECT 'mstl_hourly', forecastin.fit(d, 50 + 10 * sin(2 * pi() * extract(hour FROM d) / 24)
+                                         + 5 * (extract(isodow FROM d) > 5)::int, 'mstl')
+FROM generate_series(timestamptz '2024-01-01', '2024-01-28 23:00', interval '1 hour') d
+UNION ALL
+SELECT 'mstl_log', forecastin.fit(g::bigint, exp(3 + 0.3 * sin(2 * pi() * g / 7) + 0.2 * sin(2 * pi() * g / 30)), 'mstl',
+                                  '{"period": [7, 30], "transform": "log", "adjusted": "arima"}')
+FROM generate_series(1, 120) g
+UNION ALL
+-- a perfect ARIMA fit has no likelihood: its states must still read back
+SELECT 'arima_constant', forecastin.fit(g::bigint, 7.0::float8, 'arima') FROM generate_series(1, 20) g;
 SELECT name, forecastin.model_info(m)->>'form' AS form, forecastin.model_info(m)->>'step' AS step
 FROM mi_models ORDER BY name;
 

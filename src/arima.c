@@ -2341,10 +2341,15 @@ fc_arima_pack(const FcArimaModel *f, double *dst)
 	*o++ = f->n;
 	*o++ = f->mu;
 	*o++ = f->sigma2;
-	*o++ = f->loglik;
-	*o++ = f->aic;
-	*o++ = f->aicc;
-	*o++ = f->bic;
+	/*
+	 * Criteria are informational (the model's params hold them too) and are
+	 * undefined for a perfect fit; stored states must be finite numbers, so
+	 * that the model's text form reads back.
+	 */
+	*o++ = isfinite(f->loglik) ? f->loglik : 0.0;
+	*o++ = isfinite(f->aic) ? f->aic : 0.0;
+	*o++ = isfinite(f->aicc) ? f->aicc : 0.0;
+	*o++ = isfinite(f->bic) ? f->bic : 0.0;
 	*o++ = f->css ? 1.0 : 0.0;
 	for (i = 0; i < s->p; i++)
 		*o++ = f->phi[i];

@@ -50,7 +50,7 @@ PG_FUNCTION_INFO_V1(fc_fit_state_out);
 PG_FUNCTION_INFO_V1(fc_fit_state_recv);
 PG_FUNCTION_INFO_V1(fc_fit_state_send);
 
-#define FC_STATE_VERSION 1
+#define FC_STATE_VERSION 2	/* 2: ensemble and mstl options */
 #define FC_STATE_MIN_CAPACITY 16
 /* A series may span at most this many grid points (gaps included). */
 #define FC_MAX_GRID_POINTS INT64CONST(10000000)
@@ -366,9 +366,60 @@ choose_period(const FcOptions *opts, const FcTimeAxis *axis, const double *y, in
 	return 1;
 }
 
+/*
+ * A second, longer cycle for the methods that model several (auto, mstl):
+ * the week of sub-daily data, the year of daily data.  0 when none.
+ */
+static int
+second_period(const FcTimeAxis *axis, int first)
+{
+	if (axis->unit == FC_STEP_USEC && first > 1 && axis->step < USECS_PER_DAY)
+		return 7 * first;
+	if ((axis->unit == FC_STEP_DAY && axis->step == 1) ||
+		(axis->unit == FC_STEP_USEC && axis->step == USECS_PER_DAY))
+		return 365;
+	return 0;
+}
+
+/*
+ * auto and mstl without "period" in the options: add the second cycle to
+ * the detected one when the autocorrelation test confirms it.  The test
+ * runs on the series differenced at the first period: the first cycle (and
+ * a trend) would otherwise dominate every lag, while a weekly pattern in
+ * hourly data survives the daily difference.  Like the first period's test
+ * it needs three cycles.  The options copy then lists both periods.
+ */
+static void
+detect_second_period(FcOptions *opts, int method, const FcTimeAxis *axis,
+					 const double *y, int n, int m)
+{
+	int			p2,
+				t;
+	double		ratio = 0.0;
+	double	   *z;
+	bool		seasonal;
+
+	if ((method != FC_METHOD_AUTO && method != FC_METHOD_MSTL) || opts->nperiods > 0 || m <= 1)
+		return;
+	p2 = second_period(axis, m);
+	if (p2 <= m || n - m < 3 * p2)
+		return;
+	z = palloc(sizeof(double) * (n - m));
+	for (t = m; t < n; t++)
+		z[t - m] = y[t] - y[t - m];
+	seasonal = fc_season_test(z, n - m, p2, &ratio);
+	pfree(z);
+	if (!seasonal)
+		return;
+	opts->nperiods = 2;
+	opts->periods[0] = m;
+	opts->periods[1] = p2;
+}
+
 Datum
 fc_fit_final(PG_FUNCTION_ARGS)
 {
+	FcOptions	opts;
 	FcFitState *s;
 	FcPoint    *pts;
 	FcTimeAxis	axis;
@@ -393,8 +444,10 @@ fc_fit_final(PG_FUNCTION_ARGS)
 	for (i = 0; i < FC_NPARAMS; i++)
 		info.params[i] = NAN;
 	m = choose_period(&s->opts, &axis, y, (int) axis.length, &info);
+	opts = s->opts;
+	detect_second_period(&opts, s->method, &axis, y, (int) axis.length, m);
 
-	model = fc_fit_series(y, (int) axis.length, m, (FcMethod) s->method, &s->opts);
+	model = fc_fit_series(y, (int) axis.length, m, (FcMethod) s->method, &opts);
 	model->time_kind = s->time_kind;
 	model->step_unit = axis.unit;
 	model->step = axis.step;
@@ -442,6 +495,12 @@ state_send_into(StringInfo buf, const FcFitState *s)
 	pq_sendfloat8(buf, s->opts.beta);
 	pq_sendfloat8(buf, s->opts.gamma);
 	pq_sendfloat8(buf, s->opts.phi);
+	pq_sendbyte(buf, s->opts.nmembers);
+	for (i = 0; i < FC_MAX_MEMBERS; i++)
+		pq_sendbyte(buf, s->opts.members[i]);
+	pq_sendbyte(buf, s->opts.combine);
+	pq_sendbyte(buf, s->opts.adjusted);
+	pq_sendbyte(buf, s->opts.transform);
 	pq_sendint32(buf, s->count);
 	for (i = 0; i < s->count; i++)
 	{
@@ -474,7 +533,7 @@ state_recv_from(StringInfo buf, int code)
 	int32		count;
 
 	memset(&hdr, 0, sizeof(hdr));
-	if (buf->len - buf->cursor < 3 + 4 * 6 + 4 + 32 + 6)
+	if (buf->len - buf->cursor < 3 + 4 * 6 + 4 + 32 + 6 + 4 + FC_MAX_MEMBERS)
 		bad_state(code);
 	hdr.version = pq_getmsgbyte(buf);
 	hdr.time_kind = pq_getmsgbyte(buf);
@@ -498,6 +557,12 @@ state_recv_from(StringInfo buf, int code)
 	hdr.opts.beta = pq_getmsgfloat8(buf);
 	hdr.opts.gamma = pq_getmsgfloat8(buf);
 	hdr.opts.phi = pq_getmsgfloat8(buf);
+	hdr.opts.nmembers = pq_getmsgbyte(buf);
+	for (i = 0; i < FC_MAX_MEMBERS; i++)
+		hdr.opts.members[i] = pq_getmsgbyte(buf);
+	hdr.opts.combine = pq_getmsgbyte(buf);
+	hdr.opts.adjusted = pq_getmsgbyte(buf);
+	hdr.opts.transform = pq_getmsgbyte(buf);
 	count = pq_getmsgint(buf, 4);
 
 	if (hdr.version != FC_STATE_VERSION || hdr.time_kind > FC_TIME_TIMESTAMPTZ ||
@@ -516,11 +581,17 @@ state_recv_from(StringInfo buf, int code)
 		hdr.opts.seasonal_order[2] < -1 || hdr.opts.seasonal_order[2] > 5 ||
 		!smoothing_ok(hdr.opts.alpha) || !smoothing_ok(hdr.opts.beta) ||
 		!smoothing_ok(hdr.opts.gamma) || !smoothing_ok(hdr.opts.phi) ||
+		hdr.opts.nmembers > FC_MAX_MEMBERS || hdr.opts.combine > FC_COMBINE_MEAN ||
+		!fc_member_method_ok(hdr.opts.adjusted, true) ||
+		hdr.opts.transform > FC_TRANSFORM_LOG ||
 		count < 0 || count > FC_MAX_STATE_POINTS ||
 		(int64) (buf->len - buf->cursor) != (int64) count * 16)
 		bad_state(code);
 	for (i = 0; i < hdr.opts.nperiods; i++)
 		if (hdr.opts.periods[i] < 1 || hdr.opts.periods[i] > 100000)
+			bad_state(code);
+	for (i = 0; i < hdr.opts.nmembers; i++)
+		if (!fc_member_method_ok(hdr.opts.members[i], false))
 			bad_state(code);
 
 	s = state_alloc(Max(count, 1));

@@ -22,6 +22,7 @@
 #include "intermittent.h"
 #include "methods.h"
 #include "model.h"
+#include "router.h"
 #include "sqltime.h"
 
 PG_FUNCTION_INFO_V1(fc_forecast);
@@ -270,7 +271,7 @@ fc_model_info(PG_FUNCTION_ARGS)
 	FcModel    *m = PG_GETARG_FCMODEL_P(0);
 	StringInfoData buf;
 	FcTimeAxis	axis;
-	char		tmp[256];
+	char		tmp[1024];		/* an ensemble's form names its members */
 	bool		first = true;
 	bool		pfirst = true;
 	int64		t_last;
@@ -284,6 +285,8 @@ fc_model_info(PG_FUNCTION_ARGS)
 	fc_model_form_name(m, tmp, sizeof(tmp));
 	json_str(&buf, "form", tmp, &first);
 	json_str(&buf, "fallback", fc_model_fallback_reason(m, tmp, sizeof(tmp)), &first);
+	if (m->requested == FC_METHOD_AUTO)
+		json_str(&buf, "auto_choice", fc_auto_reason(m, tmp, sizeof(tmp)), &first);
 	json_num(&buf, "n", m->n, &first);
 	json_num(&buf, "n_missing", m->n_missing, &first);
 	json_str(&buf, "missing_policy",

@@ -11,10 +11,12 @@
 #include <math.h>
 
 #include "arima.h"
+#include "composite.h"
 #include "errors.h"
 #include "ets.h"
 #include "intermittent.h"
 #include "methods.h"
+#include "router.h"
 #include "simple.h"
 #include "theta.h"
 
@@ -198,8 +200,8 @@ fit_ets_form(const double *y, int n, int m, FcEtsForm form, const FcOptions *opt
 	return model_from_ets(&e, method);
 }
 
-static FcModel *
-fit_ets_auto(const double *y, int n, int m, const FcOptions *opts, FcMethod requested)
+FcModel *
+fc_fit_ets_auto(const double *y, int n, int m, const FcOptions *opts, FcMethod requested)
 {
 	FcEtsControl ctl;
 	FcEtsModel	e;
@@ -542,6 +544,8 @@ fit_arima(const double *y, int n, int m, const FcOptions *opts)
 bool
 fc_packed_states_valid(const FcModel *model)
 {
+	if (model->method == FC_METHOD_ENSEMBLE || model->method == FC_METHOD_MSTL)
+		return fc_composite_valid(model);
 	if (model->method == FC_METHOD_ARIMA)
 	{
 		FcArimaModel am;
@@ -571,6 +575,44 @@ fc_packed_states_valid(const FcModel *model)
 			im.method == intermittent_kind(model->method);
 	}
 	return true;
+}
+
+/* The default members of an ensemble: the M4 "ETS, ARIMA, Theta" trio. */
+static const uint8 default_members[] = {FC_METHOD_ETS, FC_METHOD_ARIMA, FC_METHOD_THETA};
+
+static FcModel *
+fit_ensemble(const double *y, int n, int m, const FcOptions *opts)
+{
+	if (opts->nmembers > 0)
+		return fc_fit_ensemble(y, n, m, opts->members, opts->nmembers,
+							   (FcCombine) opts->combine, opts);
+	return fc_fit_ensemble(y, n, m, default_members, lengthof(default_members),
+						   (FcCombine) opts->combine, opts);
+}
+
+/*
+ * mstl: the periods of the options (all of them), else the one period m.
+ * When none fits twice in the series, the adjusted-series method is fitted
+ * to the series itself, with period m, and the fallback is recorded.
+ */
+static FcModel *
+fit_mstl(const double *y, int n, int m, const FcOptions *opts)
+{
+	FcMethod	adjusted = opts->adjusted ? (FcMethod) opts->adjusted : FC_METHOD_ETS;
+	int			one = m;
+	const int  *periods = opts->nperiods > 0 ? opts->periods : &one;
+	int			nperiods = opts->nperiods > 0 ? opts->nperiods : 1;
+	FcModel    *model = fc_fit_mstl(y, n, periods, nperiods, adjusted,
+									 opts->transform == FC_TRANSFORM_LOG, opts);
+
+	if (model == NULL)
+	{
+		model = fc_fit_series(y, n, 1, adjusted, opts);
+		fc_fallback_count -= (model->fallback != FC_FALLBACK_NONE);
+		note_fallback(model, FC_FALLBACK_SHORT_SEASONAL, opts, FC_METHOD_MSTL, n,
+					  periods[0]);
+	}
+	return model;
 }
 
 /* Demand classification (ADI, CV^2) reported for every model. */
@@ -650,10 +692,18 @@ fc_fit_series(const double *y, int n, int m, FcMethod requested, const FcOptions
 				note_fallback(model, FC_FALLBACK_SHORT, opts, requested, n, m);
 			}
 			break;
-		case FC_METHOD_ETS:
+		case FC_METHOD_MSTL:
+			model = fit_mstl(y, n, m, opts);
+			break;
+		case FC_METHOD_ENSEMBLE:
+			model = fit_ensemble(y, n, m, opts);
+			break;
 		case FC_METHOD_AUTO:
+			model = fc_fit_auto(y, n, m, opts);
+			break;
+		case FC_METHOD_ETS:
 		default:
-			model = fit_ets_auto(y, n, m, opts, requested);
+			model = fc_fit_ets_auto(y, n, m, opts, requested);
 			break;
 	}
 	classify_demand(model, y, n);
@@ -675,6 +725,11 @@ fc_forecast_model(const FcModel *model, int h, double level,
 {
 	FcStatus	st;
 
+	if (model->method == FC_METHOD_ENSEMBLE || model->method == FC_METHOD_MSTL)
+	{
+		fc_composite_forecast(model, h, level, mean, lo, hi);
+		return;
+	}
 	if (model->method == FC_METHOD_ARIMA)
 	{
 		FcArimaModel am;

@@ -21,6 +21,10 @@
 extern FcModel *fc_fit_series(const double *y, int n, int m,
 							  FcMethod requested, const FcOptions *opts);
 
+/* Automatic ETS with its fallbacks; `requested` names the method in errors. */
+extern FcModel *fc_fit_ets_auto(const double *y, int n, int m, const FcOptions *opts,
+								FcMethod requested);
+
 /*
  * For methods whose states are a kernel's packed model (theta, croston,
  * ...): does the kernel accept them?  True for every other method.

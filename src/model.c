@@ -23,6 +23,7 @@
 #include "utils/timestamp.h"
 
 #include "arima.h"
+#include "composite.h"
 #include "methods.h"
 #include "model.h"
 #include "options.h"
@@ -136,6 +137,8 @@ fc_model_expected_states(const FcModel *m)
 		case FC_METHOD_TSB:
 		case FC_METHOD_ADIDA:
 		case FC_METHOD_ARIMA:
+		case FC_METHOD_MSTL:
+		case FC_METHOD_ENSEMBLE:
 			return m->nstates;	/* a kernel's packed model, see fc_packed_states_valid */
 		default:
 			return 2 + (m->ets_season != 'N' ? m->period : 0);
@@ -229,9 +232,138 @@ fc_model_check(const FcModel *m)
 	model_check_code(m, ERRCODE_INVALID_PARAMETER_VALUE);
 }
 
+/* ---------- sub-models ---------- */
+
+/*
+ * A sub-model inside its parent's states[] is a run of finite doubles:
+ *	 [method, ets_error, ets_trend, ets_season, ets_damped, period, n,
+ *	  nparam, nstates, FC_NPARAMS pairs (is_nan, value), nstates states]
+ * Finite doubles print exactly in the text form (%.17g) and travel exactly
+ * in the binary one, and the parent's own checks (finite states) still
+ * hold.  The time axis is the parent's; residuals live in the parent.
+ */
+#define FC_SUB_HEADER 9
+
+int
+fc_submodel_size(const FcModel *sub)
+{
+	return FC_SUB_HEADER + 2 * FC_NPARAMS + sub->nstates;
+}
+
+void
+fc_submodel_pack(const FcModel *sub, double *dst)
+{
+	int			i;
+
+	dst[0] = sub->method;
+	dst[1] = (unsigned char) sub->ets_error;
+	dst[2] = (unsigned char) sub->ets_trend;
+	dst[3] = (unsigned char) sub->ets_season;
+	dst[4] = sub->ets_damped;
+	dst[5] = sub->period;
+	dst[6] = sub->n;
+	dst[7] = sub->nparam;
+	dst[8] = sub->nstates;
+	for (i = 0; i < FC_NPARAMS; i++)
+	{
+		bool		missing = !isfinite(sub->params[i]);
+
+		dst[FC_SUB_HEADER + 2 * i] = missing ? 1.0 : 0.0;
+		dst[FC_SUB_HEADER + 2 * i + 1] = missing ? 0.0 : sub->params[i];
+	}
+	memcpy(dst + FC_SUB_HEADER + 2 * FC_NPARAMS, sub->states,
+		   sizeof(double) * sub->nstates);
+}
+
+/* A whole number in [lo, hi] stored as a double? */
+static bool
+packed_int(double d, double lo, double hi, int *out)
+{
+	if (!(d >= lo && d <= hi) || d != floor(d))
+		return false;
+	*out = (int) d;
+	return true;
+}
+
+/*
+ * The sub-model at src (at most `avail` doubles), validated like any model
+ * (an ERROR if it is not usable).  *used is set to its length.  Composite
+ * methods are refused unless allow_composite (mstl may sit in an ensemble;
+ * nothing nests deeper).
+ */
+FcModel *
+fc_submodel_unpack(const FcModel *parent, const double *src, int avail,
+				   bool allow_composite, int *used)
+{
+	FcModel    *sub;
+	int			method,
+				err,
+				trend,
+				season,
+				damped,
+				period,
+				n,
+				nparam,
+				nstates,
+				i;
+
+	if (avail < FC_SUB_HEADER + 2 * FC_NPARAMS ||
+		!packed_int(src[0], 1, FC_METHOD_COUNT - 1, &method) ||
+		!packed_int(src[1], 0, 255, &err) ||
+		!packed_int(src[2], 0, 255, &trend) ||
+		!packed_int(src[3], 0, 255, &season) ||
+		!packed_int(src[4], 0, 1, &damped) ||
+		!packed_int(src[5], 1, 100000, &period) ||
+		!packed_int(src[6], parent->n, parent->n, &n) ||
+		!packed_int(src[7], 0, 1000000, &nparam) ||
+		!packed_int(src[8], 0, avail - FC_SUB_HEADER - 2 * FC_NPARAMS, &nstates))
+		forged(ERRCODE_INVALID_PARAMETER_VALUE, "invalid component model");
+	if (!allow_composite && (method == FC_METHOD_MSTL || method == FC_METHOD_ENSEMBLE))
+		forged(ERRCODE_INVALID_PARAMETER_VALUE, "nested component model");
+
+	sub = fc_model_alloc(nstates);
+	sub->method = sub->requested = (uint8) method;
+	sub->ets_error = (char) err;
+	sub->ets_trend = (char) trend;
+	sub->ets_season = (char) season;
+	sub->ets_damped = (uint8) damped;
+	sub->period = period;
+	sub->n = n;
+	sub->nparam = nparam;
+	for (i = 0; i < FC_NPARAMS; i++)
+	{
+		double		flag = src[FC_SUB_HEADER + 2 * i];
+
+		if (flag != 0.0 && flag != 1.0)
+			forged(ERRCODE_INVALID_PARAMETER_VALUE, "invalid component model");
+		sub->params[i] = flag == 1.0 ? NAN : src[FC_SUB_HEADER + 2 * i + 1];
+	}
+	memcpy(sub->states, src + FC_SUB_HEADER + 2 * FC_NPARAMS, sizeof(double) * nstates);
+
+	/*
+	 * A neutral integer time axis: a member's forecasts are steps 1..h of
+	 * its parent's, whose axis places them in time (and which may have none
+	 * yet, inside a backtest).  The usual checks then apply unchanged.
+	 */
+	sub->time_kind = FC_TIME_INT8;
+	sub->step_unit = FC_STEP_INT;
+	sub->step = 1;
+	sub->t_first = 0;
+	sub->period_source = FC_PERIOD_OPTION;
+
+	model_check_code(sub, ERRCODE_INVALID_PARAMETER_VALUE);
+	*used = FC_SUB_HEADER + 2 * FC_NPARAMS + nstates;
+	return sub;
+}
+
 void
 fc_model_form_name(const FcModel *m, char *buf, size_t len)
 {
+	if (m->method == FC_METHOD_ENSEMBLE || m->method == FC_METHOD_MSTL)
+	{
+		fc_composite_form_name(m, buf, len);
+		return;
+	}
 	if (m->method == FC_METHOD_ARIMA)
 	{
 		FcArimaModel am;

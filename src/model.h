@@ -12,6 +12,8 @@
  *	 snaive				[y_{n-m+1}, ..., y_n]
  *	 mean				[]						 (mean in params)
  *	 theta				the theta kernel's packed model (theta.h)
+ *	 arima				the ARIMA kernel's packed model (arima.h)
+ *	 ensemble, mstl		members packed as sub-models (composite.h)
  *	 croston/sba/tsb/adida	the intermittent kernel's packed model
  *	 ses/holt/damped/hw/ets
  *						[l_n, b_n, s_{n+1}, ..., s_{n+m}] (m seasonal states
@@ -123,5 +125,11 @@ extern void fc_model_check(const FcModel *m);	/* ERRORs on a forged model */
 extern void fc_model_form_name(const FcModel *m, char *buf, size_t len);
 extern const char *fc_model_fallback_reason(const FcModel *m, char *buf, size_t len);
 extern const char *fc_period_source_text(const FcModel *m, char *buf, size_t len);
+
+/* Sub-models of composite methods (ensemble, mstl), packed into states[]. */
+extern int	fc_submodel_size(const FcModel *sub);
+extern void fc_submodel_pack(const FcModel *sub, double *dst);
+extern FcModel *fc_submodel_unpack(const FcModel *parent, const double *src, int avail,
+								   bool allow_composite, int *used);
 
 #endif							/* FC_MODEL_H */

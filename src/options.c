@@ -33,6 +33,8 @@ static const char *const method_names[FC_METHOD_COUNT] = {
 	[FC_METHOD_TSB] = "tsb",
 	[FC_METHOD_ADIDA] = "adida",
 	[FC_METHOD_ARIMA] = "arima",
+	[FC_METHOD_MSTL] = "mstl",
+	[FC_METHOD_ENSEMBLE] = "ensemble",
 };
 
 /* Methods of the design that later releases add: a clearer error for them. */
@@ -40,8 +42,8 @@ static const char *const planned_methods[] = {
 	"trend_seasonal", NULL
 };
 
-#define ACCEPTED_METHODS "auto, naive, snaive, mean, drift, ses, holt, damped, hw, ets, theta, croston, sba, tsb, adida, arima"
-#define ACCEPTED_KEYS "period, missing, short, seasonal, damped, alpha, beta, gamma, phi, variant, optimise, aggregation, order, seasonal_order, constant"
+#define ACCEPTED_METHODS "auto, naive, snaive, mean, drift, ses, holt, damped, hw, ets, theta, croston, sba, tsb, adida, arima, mstl, ensemble"
+#define ACCEPTED_KEYS "period, missing, short, seasonal, damped, alpha, beta, gamma, phi, variant, optimise, aggregation, order, seasonal_order, constant, methods, combine, adjusted, transform"
 
 void
 fc_options_init(FcOptions *opts)
@@ -66,6 +68,15 @@ fc_method_name(FcMethod method)
 	if ((int) method < 0 || method >= FC_METHOD_COUNT)
 		return "unknown";
 	return method_names[method];
+}
+
+bool
+fc_member_method_ok(int code, bool zero_ok)
+{
+	if (code == 0)
+		return zero_ok;
+	return code > 0 && code < FC_METHOD_COUNT &&
+		code != FC_METHOD_MSTL && code != FC_METHOD_ENSEMBLE;
 }
 
 FcMethod
@@ -154,6 +165,53 @@ jbv_smoothing(const char *key, const JsonbValue *v)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("option \"%s\" must be between 0 and 1 (exclusive), got %g", key, d)));
 	return d;
+}
+
+/*
+ * A method that can be a member of an ensemble or the adjusted-series model
+ * of mstl: any single method, but not auto or a composite (no nesting).
+ */
+static FcMethod
+member_method(const char *key, const char *name)
+{
+	FcMethod	m = fc_method_from_text(name);
+
+	if (m == FC_METHOD_AUTO || m == FC_METHOD_ENSEMBLE || m == FC_METHOD_MSTL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("method \"%s\" cannot be used in option \"%s\"", name, key),
+				 errhint("Use single methods such as \"ets\", \"arima\" or \"theta\".")));
+	return m;
+}
+
+/* "methods": ["ets", "arima", "theta"] -- the members of an ensemble. */
+static void
+read_member_list(JsonbIterator **it, FcOptions *opts)
+{
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+
+	opts->nmembers = 0;
+	while ((tok = JsonbIteratorNext(it, &v, false)) != WJB_END_ARRAY)
+	{
+		if (tok != WJB_ELEM || v.type != jbvString)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option \"methods\" must be an array of method names"),
+					 errhint("For example {\"methods\": [\"ets\", \"arima\", \"theta\"]}.")));
+		if (opts->nmembers >= FC_MAX_MEMBERS)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("too many methods in option \"methods\""),
+					 errdetail("An ensemble has at most %d members.", FC_MAX_MEMBERS)));
+		opts->members[opts->nmembers++] =
+			(uint8_t) member_method("methods", pnstrdup(v.val.string.val, v.val.string.len));
+	}
+	if (opts->nmembers < 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"methods\" needs at least two methods"),
+				 errhint("For example {\"methods\": [\"ets\", \"arima\", \"theta\"]}.")));
 }
 
 static void
@@ -257,6 +315,41 @@ apply_scalar_option(FcOptions *opts, const char *key, const JsonbValue *v)
 					 errmsg("option \"constant\" must be true or false, not %s", jbv_type_name(v))));
 		opts->constant = v->val.boolean ? 1 : 0;
 	}
+	else if (strcmp(key, "combine") == 0)
+	{
+		char	   *str = jbv_string(key, v);
+
+		if (strcmp(str, "median") == 0)
+			opts->combine = FC_COMBINE_MEDIAN;
+		else if (strcmp(str, "mean") == 0)
+			opts->combine = FC_COMBINE_MEAN;
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid value \"%s\" for option \"combine\"", str),
+					 errhint("Accepted values: \"median\" (default), \"mean\".")));
+	}
+	else if (strcmp(key, "transform") == 0)
+	{
+		char	   *str = jbv_string(key, v);
+
+		if (strcmp(str, "none") == 0)
+			opts->transform = FC_TRANSFORM_NONE;
+		else if (strcmp(str, "log") == 0)
+			opts->transform = FC_TRANSFORM_LOG;
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid value \"%s\" for option \"transform\"", str),
+					 errhint("Accepted values: \"none\" (default), \"log\".")));
+	}
+	else if (strcmp(key, "adjusted") == 0)
+		opts->adjusted = (uint8_t) member_method(key, jbv_string(key, v));
+	else if (strcmp(key, "methods") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"methods\" must be an array of method names"),
+				 errhint("For example {\"methods\": [\"ets\", \"arima\", \"theta\"]}.")));
 	else if (strcmp(key, "order") == 0 || strcmp(key, "seasonal_order") == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -382,11 +475,13 @@ fc_options_from_jsonb(Jsonb *jb, FcOptions *opts)
 					read_order(&it, key, opts->order);
 				else if (key != NULL && strcmp(key, "seasonal_order") == 0)
 					read_order(&it, key, opts->seasonal_order);
+				else if (key != NULL && strcmp(key, "methods") == 0)
+					read_member_list(&it, opts);
 				else if (key == NULL || strcmp(key, "period") != 0)
 					ereport(ERROR,
 							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							 errmsg("option \"%s\" must not be an array", key ? key : "?"),
-							 errhint("Only \"period\", \"order\" and \"seasonal_order\" accept a list.")));
+							 errhint("Only \"period\", \"methods\", \"order\" and \"seasonal_order\" accept a list.")));
 				else
 					read_period_list(&it, opts);
 				key = NULL;

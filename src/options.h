@@ -27,6 +27,8 @@ typedef enum FcMethod
 	FC_METHOD_TSB = 13,
 	FC_METHOD_ADIDA = 14,
 	FC_METHOD_ARIMA = 15,
+	FC_METHOD_MSTL = 16,		/* multiple seasonal decomposition + a model */
+	FC_METHOD_ENSEMBLE = 17,	/* combination of several models */
 	FC_METHOD_COUNT
 } FcMethod;
 
@@ -51,6 +53,19 @@ typedef enum FcSeasonalKind
 } FcSeasonalKind;
 
 #define FC_MAX_PERIODS 4
+#define FC_MAX_MEMBERS 6		/* methods of one ensemble */
+
+typedef enum FcTransform
+{
+	FC_TRANSFORM_NONE = 0,
+	FC_TRANSFORM_LOG = 1		/* mstl: decompose and forecast log(y) */
+} FcTransform;
+
+typedef enum FcCombine
+{
+	FC_COMBINE_MEDIAN = 0,		/* robust to one bad member: the default */
+	FC_COMBINE_MEAN = 1
+} FcCombine;
 
 /*
  * Parsed options.  Fixed size and free of pointers, because it is copied
@@ -70,6 +85,11 @@ typedef struct FcOptions
 	int8_t		order[3];		/* arima (p, d, q); -1 = choose automatically */
 	int8_t		seasonal_order[3];	/* arima (P, D, Q); -1 = choose */
 	int8_t		constant;		/* arima mean/drift: -1 default, 0 no, 1 yes */
+	uint8_t		nmembers;		/* ensemble: methods given, 0 = default set */
+	uint8_t		members[FC_MAX_MEMBERS];	/* ensemble: FcMethod codes */
+	uint8_t		combine;		/* ensemble: FcCombine */
+	uint8_t		adjusted;		/* mstl: FcMethod for the adjusted series, 0 = ets */
+	uint8_t		transform;		/* mstl: FcTransform */
 	double		alpha;			/* fixed smoothing parameters, NaN = estimate */
 	double		beta;
 	double		gamma;
@@ -78,6 +98,8 @@ typedef struct FcOptions
 
 extern void fc_options_init(FcOptions *opts);
 extern const char *fc_method_name(FcMethod method);
+/* May `code` be an ensemble member (or, with zero_ok, 0 = the default)? */
+extern bool fc_member_method_ok(int code, bool zero_ok);
 
 #ifndef FC_STANDALONE
 #include "utils/jsonb.h"

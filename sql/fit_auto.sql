@@ -1,0 +1,169 @@
+--
+-- fit_auto: ensemble, mstl and auto (the router) through the SQL API:
+-- combinations checked against their members fitted one by one, MSTL on
+-- series with known seasonal patterns, each routing rule, and bad input.
+--
+SET DateStyle = 'ISO, YMD';
+SET TimeZone = 'UTC';
+CREATE FUNCTION fa_try(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE
+  st text; msg text; det text; hnt text;
+BEGIN
+  EXECUTE q;
+  RETURN NEXT 'ok';
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
+                          det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
+  RETURN NEXT st || ': ' || msg;
+  IF det <> '' THEN RETURN NEXT '  DETAIL: ' || det; END IF;
+  IF hnt <> '' THEN RETURN NEXT '  HINT: ' || hnt; END IF;
+END $$;
+
+-- a trending series with deterministic noise
+CREATE TABLE fa_y AS
+SELECT g::bigint AS t, 100 + 2 * g + (get_byte(decode(md5(g::text), 'hex'), 0) % 11)::float8 AS y
+FROM generate_series(1, 60) g;
+
+--
+-- ensemble
+--
+-- the default ensemble is the median of ETS, ARIMA and Theta: step by step
+-- it equals the median of the three fitted on their own (points and bounds)
+CREATE TABLE fa_members AS
+SELECT meth, f.step, f.yhat, f.lo, f.hi
+FROM unnest(ARRAY['ets', 'arima', 'theta']) meth,
+     LATERAL (SELECT forecastin.fit(t, y, meth) m FROM fa_y) q,
+     LATERAL forecastin.forecast(q.m, 6) f;
+SELECT forecastin.model_info(m)->>'method' AS method, forecastin.model_info(m)->>'form' AS form
+FROM (SELECT forecastin.fit(t, y, 'ensemble') m FROM fa_y) q;
+SELECT count(*) AS steps,
+       bool_and(abs(e.yhat - x.med_yhat) < 1e-9 * abs(x.med_yhat)) AS median_points,
+       bool_and(abs(e.lo - x.med_lo) < 1e-9 * abs(x.med_lo) AND abs(e.hi - x.med_hi) < 1e-9 * abs(x.med_hi)) AS median_bounds
+FROM forecastin.forecast((SELECT forecastin.fit(t, y, 'ensemble') FROM fa_y), 6) e
+JOIN (SELECT step, percentile_cont(0.5) WITHIN GROUP (ORDER BY yhat) med_yhat,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY lo) med_lo,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY hi) med_hi
+      FROM fa_members GROUP BY step) x USING (step);
+
+-- a mean of naive and drift, by hand: last value + step * slope / 2
+SELECT step, round(yhat::numeric, 6) AS yhat,
+       round(((SELECT y FROM fa_y WHERE t = 60) + step * ((SELECT y FROM fa_y WHERE t = 60) - (SELECT y FROM fa_y WHERE t = 1)) / 59 / 2)::numeric, 6) AS by_hand
+FROM forecastin.forecast((SELECT forecastin.fit(t, y, 'ensemble', '{"methods": ["naive", "drift"], "combine": "mean"}') FROM fa_y), 3);
+
+-- its residuals are the mean of the members' residuals
+SELECT count(*) AS points,
+       bool_and(abs(e.resid - (a.resid + b.resid) / 2) < 1e-9) AS mean_of_members
+FROM forecastin.residuals((SELECT forecastin.fit(t, y, 'ensemble', '{"methods": ["naive", "drift"], "combine": "mean"}') FROM fa_y), NULL::bigint) e
+JOIN forecastin.residuals((SELECT forecastin.fit(t, y, 'naive') FROM fa_y), NULL::bigint) a USING (t)
+JOIN forecastin.residuals((SELECT forecastin.fit(t, y, 'drift') FROM fa_y), NULL::bigint) b USING (t)
+WHERE e.resid IS NOT NULL;
+
+-- a member without intervals (croston) leaves the ensemble without them
+SELECT count(*) AS steps, bool_and(lo IS NULL AND hi IS NULL) AS no_interval, bool_and(yhat IS NOT NULL) AS has_points
+FROM forecastin.forecast((SELECT forecastin.fit(t, y, 'ensemble', '{"methods": ["naive", "croston"]}') FROM fa_y), 3);
+
+--
+-- mstl
+--
+-- hourly series: a daily wave, a weekend bump, a slow trend; 4 weeks
+CREATE TABLE fa_hourly AS
+SELECT d AS t,
+       200 + 0.05 * extract(epoch FROM d - timestamptz '2024-01-01') / 3600
+       + 30 * sin(2 * pi() * extract(hour FROM d) / 24)
+       + 25 * (extract(isodow FROM d) > 5)::int AS y
+FROM generate_series(timestamptz '2024-01-01', '2024-01-28 23:00', interval '1 hour') d;
+-- both cycles are detected from the hourly time axis, and the forecast of
+-- the next week follows the pattern (the truth continues the formula)
+SELECT forecastin.model_info(m)->>'form' AS form, forecastin.model_info(m)->>'period' AS period
+FROM (SELECT forecastin.fit(t, y, 'mstl') m FROM fa_hourly) q;
+SELECT count(*) AS steps,
+       max(abs(f.yhat - (200 + 0.05 * extract(epoch FROM f.t - timestamptz '2024-01-01') / 3600
+                         + 30 * sin(2 * pi() * extract(hour FROM f.t) / 24)
+                         + 25 * (extract(isodow FROM f.t) > 5)::int))) < 2 AS follows_pattern
+FROM forecastin.forecast((SELECT forecastin.fit(t, y, 'mstl') FROM fa_hourly), 168) f;
+-- periods given in options; another model for the adjusted series
+SELECT forecastin.model_info(forecastin.fit(t, y, 'mstl', '{"period": [24, 168], "adjusted": "theta"}'))->>'form' AS form
+FROM fa_hourly;
+-- on log(y): a seasonal amplitude proportional to the level
+SELECT forecastin.model_info(m)->>'form' AS form,
+       (SELECT bool_and(yhat > 0 AND lo > 0 AND lo <= yhat AND yhat <= hi) FROM forecastin.forecast(m, 30)) AS positive_ordered
+FROM (SELECT forecastin.fit(g::bigint, exp(3 + 0.02 * g + 0.3 * sin(2 * pi() * g / 7)), 'mstl',
+                            '{"period": 7, "transform": "log"}') m
+      FROM generate_series(1, 70) g) q;
+-- too short for its period: the adjusted-series method alone, and why
+SELECT j->>'method' AS method, j->>'form' AS form, j->>'fallback' AS fallback
+FROM (SELECT forecastin.model_info(forecastin.fit(g::bigint, g % 5, 'mstl', '{"period": 24}')) j
+      FROM generate_series(1, 30) g) q;
+SELECT fa_try($$ SELECT forecastin.fit(g::bigint, g % 5, 'mstl', '{"period": 24, "short": "error"}') FROM generate_series(1, 30) g $$);
+
+--
+-- auto: one rule each
+--
+CREATE TABLE fa_auto (kind text, t bigint, y float8);
+INSERT INTO fa_auto
+SELECT 'trend', t, y FROM fa_y
+UNION ALL SELECT 'short', g, 10 + g % 3 FROM generate_series(1, 6) g
+UNION ALL SELECT 'intermittent', g, CASE WHEN g % 4 = 0 THEN 3 + g % 3 ELSE 0 END FROM generate_series(1, 40) g
+UNION ALL SELECT 'late_launch', g, CASE WHEN g <= 20 THEN 0 ELSE 50 + g % 4 END FROM generate_series(1, 40) g
+UNION ALL SELECT 'all_zero', g, 0 FROM generate_series(1, 30) g
+UNION ALL SELECT 'constant', g, 7 FROM generate_series(1, 30) g
+UNION ALL SELECT 'one_sale', g, CASE WHEN g = 12 THEN 5 ELSE 0 END FROM generate_series(1, 30) g;
+SELECT kind, j->>'method' AS method, j->>'auto_choice' AS auto_choice
+FROM (SELECT kind, forecastin.model_info(forecastin.fit(t, y, 'auto')) j FROM fa_auto GROUP BY kind) q
+ORDER BY kind;
+-- their forecasts are finite and sensible
+SELECT kind, round(min(f.yhat)::numeric, 3) AS min_yhat, round(max(f.yhat)::numeric, 3) AS max_yhat
+FROM (SELECT kind, forecastin.fit(t, y, 'auto') m FROM fa_auto GROUP BY kind) q,
+     LATERAL forecastin.forecast(q.m, 5) f
+WHERE kind IN ('all_zero', 'constant', 'one_sale', 'short')
+GROUP BY kind ORDER BY kind;
+-- several periods: MSTL models and seasonal naive
+SELECT j->>'form' AS form, j->>'auto_choice' AS auto_choice
+FROM (SELECT forecastin.model_info(forecastin.fit(t, y, 'auto')) j FROM fa_hourly) q;
+-- the choice uses the training data only: refitting on a prefix never
+-- looks at later points (same model as fitting the prefix alone)
+SELECT (SELECT forecastin.fit(t, y, 'auto') FROM fa_y WHERE t <= 40)::text
+     = (SELECT forecastin.fit(t, y, 'auto') FROM (SELECT * FROM fa_y ORDER BY t LIMIT 40) s)::text AS prefix_only;
+-- auto in a backtest
+SELECT count(DISTINCT e.origin) AS windows, count(*) AS rows,
+       bool_and(e.yhat IS NOT NULL AND e.yhat = e.yhat) AS finite
+FROM (SELECT forecastin.backtest(t, y, 'auto', '{"horizon": 4, "windows": 3}') bt FROM fa_y) b,
+     forecastin.backtest_errors(b.bt, NULL::bigint) e;
+
+--
+-- bad input
+--
+SELECT fa_try($$ SELECT forecastin.fit(t, y, 'ensemble', '{"methods": ["ets"]}') FROM fa_y $$);
+SELECT fa_try($$ SELECT forecastin.fit(t, y, 'ensemble', '{"methods": []}') FROM fa_y $$);
+SELECT fa_try($$ SELECT forecastin.fit(t, y, 'ensemble', '{"methods": "ets"}') FROM fa_y $$);
+SELECT fa_try($$ SELECT forecastin.fit(t, y, 'ensemble', '{"methods": ["ets", 3]}') FROM fa_y $$);
+SELECT fa_try($$ SELECT forecastin.fit(t, y, 'ensemble', '{"methods": ["ets", "auto"]}') FROM fa_y $$);
+SELECT fa_try($$ SELECT forecastin.fit(t, y, 'ensemble', '{"methods": ["ets", "ensemble"]}') FROM fa_y $$);
+SELECT fa_try($$ SELECT forecastin.fit(t, y, 'ensemble', '{"methods": ["ets", "bogus"]}') FROM fa_y $$);
+SELECT fa_try($$ SELECT forecastin.fit(t, y, 'ensemble', '{"methods": ["naive", "naive", "naive", "naive", "naive", "naive", "naive"]}') FROM fa_y $$);
+SELECT fa_try($$ SELECT forecastin.fit(t, y, 'ensemble', '{"combine": "max"}') FROM fa_y $$);
+SELECT fa_try($$ SELECT forecastin.fit(t, y, 'ensemble', '{"combine": 1}') FROM fa_y $$);
+SELECT fa_try($$ SELECT forecastin.fit(t, y, 'mstl', '{"adjusted": "mstl"}') FROM fa_y $$);
+SELECT fa_try($$ SELECT forecastin.fit(t, y, 'mstl', '{"transform": "sqrt"}') FROM fa_y $$);
+SELECT fa_try($$ SELECT forecastin.fit(t, y - 150, 'mstl', '{"period": 7, "transform": "log"}') FROM fa_y $$);
+SELECT fa_try($$ SELECT forecastin.fit(t, y, 'mstl', '{"period": [7, 7, 12]}') FROM fa_y $$);
+-- NaN in the data is refused before any member is fitted
+SELECT fa_try($$ SELECT forecastin.fit(t, CASE WHEN t = 5 THEN 'NaN' ELSE y END, 'auto') FROM fa_y $$);
+
+-- forged composite models: a wrong member count, a nested ensemble, a
+-- truncated member; each is an ERROR, never a crash
+CREATE TABLE fa_forge AS
+SELECT (forecastin.fit(t, y, 'ensemble', '{"methods": ["naive", "drift"]}'))::text::jsonb AS j FROM fa_y;
+SELECT fa_try(format('SELECT %L::forecastin.model', jsonb_set(j, '{states,0}', '5')::text)) FROM fa_forge;
+SELECT fa_try(format('SELECT %L::forecastin.model', jsonb_set(j, '{states,2}', '17')::text)) FROM fa_forge;
+SELECT fa_try(format('SELECT %L::forecastin.model', jsonb_set(j, '{states,1}', '0.5')::text)) FROM fa_forge;
+SELECT fa_try(format('SELECT %L::forecastin.model',
+       jsonb_set(j, '{states}', (SELECT jsonb_agg(e) FROM (SELECT e FROM jsonb_array_elements(j->'states') WITH ORDINALITY x(e, k) WHERE k <= 30) s))::text)) FROM fa_forge;
+SELECT fa_try(format('SELECT %L::forecastin.model', jsonb_set(j, '{states,8}', '1e6')::text)) FROM fa_forge;
+CREATE TABLE fa_forge_mstl AS
+SELECT (forecastin.fit(t, y, 'mstl', '{"period": [24, 168]}'))::text::jsonb AS j FROM fa_hourly;
+SELECT fa_try(format('SELECT %L::forecastin.model', jsonb_set(j, '{states,2}', '168')::text)) FROM fa_forge_mstl;
+SELECT fa_try(format('SELECT %L::forecastin.model', jsonb_set(j, '{states,1}', '3')::text)) FROM fa_forge_mstl;
+
+DROP TABLE fa_y, fa_members, fa_hourly, fa_auto, fa_forge, fa_forge_mstl;
+DROP FUNCTION fa_try(text);

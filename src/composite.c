@@ -1,0 +1,526 @@
+/*
+ * composite.c
+ *	  Ensembles and MSTL: models whose states hold other models.
+ *
+ * An ensemble forecasts with each member and takes, step by step, the
+ * median (default) or the mean of the members' point forecasts and of their
+ * interval bounds (quantile averaging).  Combinations of ETS, ARIMA and
+ * Theta are among the strongest simple forecasters (M3/M4 results); the
+ * median keeps one member that goes astray from dragging the rest along.
+ *
+ * mstl removes every seasonal pattern with MSTL (mstl.h), forecasts the
+ * seasonally adjusted series (trend + remainder) with a non-seasonal method
+ * (ETS by default), and adds back each seasonal component's last cycle, as
+ * R's forecast::stlf/mstl do.  Its intervals are those of the adjusted
+ * model: the seasonal components are treated as known.
+ *
+ * Members are fitted by fc_fit_series() like any top-level model, so every
+ * method's fallbacks and checks apply unchanged.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "composite.h"
+#include "errors.h"
+#include "methods.h"
+#include "mstl.h"
+
+/* ---------- combining ---------- */
+
+/* Median or mean of v[0..k-1] (k <= FC_MAX_MEMBERS); v is reordered. */
+static double
+combine_values(double *v, int k, FcCombine how)
+{
+	int			i,
+				j;
+	double		sum = 0.0;
+
+	if (k == 0)
+		return NAN;
+	if (how == FC_COMBINE_MEAN)
+	{
+		for (i = 0; i < k; i++)
+			sum += v[i];
+		return sum / k;
+	}
+	for (i = 1; i < k; i++)		/* insertion sort: k is tiny */
+	{
+		double		x = v[i];
+
+		for (j = i; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+	return (k % 2 == 1) ? v[k / 2] : 0.5 * (v[k / 2 - 1] + v[k / 2]);
+}
+
+/*
+ * Combine column-wise: out[t] from cols[0..k-1][t].  With `all`, a step
+ * where any member has NaN is NaN (an interval is only combined from
+ * members that all have one); otherwise NaN members are left out.
+ */
+static void
+combine_columns(double **cols, int k, int len, FcCombine how, bool all, double *out)
+{
+	double		v[FC_MAX_MEMBERS];
+	int			t,
+				i;
+
+	for (t = 0; t < len; t++)
+	{
+		int			got = 0;
+		bool		missing = false;
+
+		if ((t & 0xFFFF) == 0)
+			fc_check_interrupts();
+		for (i = 0; i < k; i++)
+		{
+			double		x = cols[i][t];
+
+			if (isnan(x))
+				missing = true;
+			else
+				v[got++] = x;
+		}
+		out[t] = (all && missing) ? NAN : combine_values(v, got, how);
+	}
+}
+
+/* Mean square of the finite values (NaN when there are none). */
+static double
+mean_square(const double *r, int n)
+{
+	double		ss = 0.0;
+	int			cnt = 0,
+				t;
+
+	for (t = 0; t < n; t++)
+		if (isfinite(r[t]))
+		{
+			ss += r[t] * r[t];
+			cnt++;
+		}
+	return cnt > 0 ? ss / cnt : NAN;
+}
+
+/* ---------- ensemble ---------- */
+
+FcModel *
+fc_ensemble_of(FcModel **subs, int k, FcCombine combine, int n, int m)
+{
+	double	   *resid_cols[FC_MAX_MEMBERS];
+	double	   *resid = palloc(sizeof(double) * n);
+	FcModel    *model;
+	int			len = 2,
+				pos = 2,
+				nparam = 0,
+				i;
+
+	for (i = 0; i < k; i++)
+	{
+		resid_cols[i] = FC_MODEL_RESID(subs[i]);
+		len += fc_submodel_size(subs[i]);
+		nparam += subs[i]->nparam;
+	}
+	model = fc_model_alloc(len);
+	model->method = FC_METHOD_ENSEMBLE;
+	model->period = m;
+	model->n = n;
+	model->nparam = nparam;
+	model->states[0] = k;
+	model->states[1] = combine;
+	for (i = 0; i < k; i++)
+	{
+		fc_submodel_pack(subs[i], &model->states[pos]);
+		pos += fc_submodel_size(subs[i]);
+	}
+
+	/* fitted = combine(y - r_i), so the residual is combine(r_i) */
+	combine_columns(resid_cols, k, n, combine, false, resid);
+	model->params[FC_P_MSE] = mean_square(resid, n);
+	model->params[FC_P_SIGMA2] = model->params[FC_P_MSE];
+	for (i = 0; i < k; i++)
+		pfree(subs[i]);
+	model = fc_model_add_residuals(model, resid, n);
+	pfree(resid);
+	return model;
+}
+
+FcModel *
+fc_fit_ensemble(const double *y, int n, int m, const uint8 *members, int nmembers,
+				FcCombine combine, const FcOptions *opts)
+{
+	FcModel    *subs[FC_MAX_MEMBERS];
+	int			saved_count = fc_fallback_count;
+	int			saved_by_reason[lengthof(fc_fallback_by_reason)];
+	int			i;
+
+	Assert(nmembers >= 1 && nmembers <= FC_MAX_MEMBERS);
+	memcpy(saved_by_reason, fc_fallback_by_reason, sizeof(saved_by_reason));
+	for (i = 0; i < nmembers; i++)
+		subs[i] = fc_fit_series(y, n, m, (FcMethod) members[i], opts);
+	/* one series, one fallback count at most: members' are in model_info */
+	fc_fallback_count = saved_count;
+	memcpy(fc_fallback_by_reason, saved_by_reason, sizeof(saved_by_reason));
+	return fc_ensemble_of(subs, nmembers, combine, n, m);
+}
+
+/* ---------- mstl ---------- */
+
+int
+fc_mstl_usable_periods(const int *periods, int nperiods, int n, int *out)
+{
+	int			k = 0,
+				i,
+				j;
+
+	for (i = 0; i < nperiods; i++)
+	{
+		int			p = periods[i];
+		bool		dup = false;
+
+		for (j = 0; j < k; j++)
+			dup |= (out[j] == p);
+		if (p < 2 || 2 * p >= n || dup)
+			continue;
+		for (j = k; j > 0 && out[j - 1] > p; j--)
+			out[j] = out[j - 1];
+		out[j] = p;
+		k++;
+	}
+	return k;
+}
+
+FcModel *
+fc_fit_mstl(const double *y, int n, const int *periods, int nperiods,
+			FcMethod adjusted, bool log_scale, const FcOptions *opts)
+{
+	double	   *logy = NULL;
+	int			used[FC_MSTL_MAX_PERIODS];
+	int			nused = 0;
+	double	   *trend = palloc(sizeof(double) * n);
+	double	   *remainder = palloc(sizeof(double) * n);
+	double	   *seasonal = palloc(sizeof(double) * n * FC_MSTL_MAX_PERIODS);
+	double	   *adj = palloc(sizeof(double) * n);
+	FcMstlControl ctl;
+	FcOptions	sub_opts = *opts;
+	FcModel    *sub;
+	FcModel    *model;
+	FcStatus	st;
+	int			usable[FC_MAX_PERIODS];
+	int			nusable = fc_mstl_usable_periods(periods, Min(nperiods, FC_MAX_PERIODS),
+												 n, usable);
+	int			len,
+				pos,
+				i,
+				t;
+
+	if (nusable == 0)
+		return NULL;
+	if (log_scale)
+	{
+		logy = palloc(sizeof(double) * n);
+		for (t = 0; t < n; t++)
+		{
+			if (!(y[t] > 0.0))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_EXCEPTION),
+						 errmsg("option \"transform\": \"log\" needs positive values"),
+						 errdetail("Observation %d is %g.", t + 1, y[t]),
+						 errhint("Remove the option, or model log(y + c) yourself.")));
+			logy[t] = log(y[t]);
+		}
+		y = logy;
+	}
+	fc_mstl_control_init(&ctl);
+	st = fc_mstl(y, n, usable, nusable, &ctl, used, &nused, trend, seasonal, remainder);
+	if (st == FC_ERR_TOO_SHORT || (st == FC_OK && nused == 0))
+		return NULL;
+	if (st != FC_OK)
+		fc_report_status(st, "mstl");
+
+	for (t = 0; t < n; t++)
+	{
+		adj[t] = y[t];
+		for (i = 0; i < nused; i++)
+			adj[t] -= seasonal[(size_t) i * n + t];
+	}
+	/* the adjusted series has no season left: fit it without one */
+	sub_opts.nperiods = 1;
+	sub_opts.periods[0] = 1;
+	sub = fc_fit_series(adj, n, 1, adjusted, &sub_opts);
+
+	len = 2 + nused + fc_submodel_size(sub);
+	for (i = 0; i < nused; i++)
+		len += used[i];
+	model = fc_model_alloc(len);
+	model->method = FC_METHOD_MSTL;
+	model->period = used[0];
+	model->n = n;
+	model->nparam = sub->nparam;
+	model->fallback = sub->fallback;
+	model->states[0] = nused;
+	model->states[1] = log_scale ? FC_TRANSFORM_LOG : FC_TRANSFORM_NONE;
+	pos = 2;
+	for (i = 0; i < nused; i++)
+		model->states[pos++] = used[i];
+	for (i = 0; i < nused; i++)
+	{
+		memcpy(&model->states[pos], &seasonal[(size_t) i * n + n - used[i]],
+			   sizeof(double) * used[i]);
+		pos += used[i];
+	}
+	fc_submodel_pack(sub, &model->states[pos]);
+	model->params[FC_P_SIGMA2] = sub->params[FC_P_SIGMA2];
+	model->params[FC_P_MSE] = sub->params[FC_P_MSE];
+	model->params[FC_P_LOGLIK] = sub->params[FC_P_LOGLIK];
+	/* y - (adjusted fit + seasonal) = adjusted - adjusted fit, on the model's scale */
+	if (log_scale)
+	{
+		double	   *r = FC_MODEL_RESID(sub);
+
+		/* back on the data's scale: y - exp(log y - r) */
+		for (t = 0; t < n; t++)
+			r[t] = isfinite(r[t]) ? exp(y[t]) - exp(y[t] - r[t]) : NAN;
+		model->params[FC_P_SIGMA2] = NAN;	/* a log-scale variance: not comparable */
+		model->params[FC_P_MSE] = mean_square(r, n);
+		pfree(logy);
+	}
+	model = fc_model_add_residuals(model, FC_MODEL_RESID(sub), n);
+
+	pfree(sub);
+	pfree(trend);
+	pfree(remainder);
+	pfree(seasonal);
+	pfree(adj);
+	return model;
+}
+
+/* ---------- reading the states back ---------- */
+
+/*
+ * Walk the states of a composite model: for mstl, set *nper/per/cycles;
+ * unpack members into out[] (at most max).  ERRORs on a malformed layout.
+ */
+static int
+walk_states(const FcModel *model, FcModel **out, int max,
+			int *nper, int *per, const double **cycles, bool *log_scale)
+{
+	const double *s = model->states;
+	int			len = model->nstates;
+	int			pos,
+				k,
+				i;
+
+	if (len < 1 || !(s[0] >= 1 && s[0] <= (model->method == FC_METHOD_MSTL ?
+											FC_MSTL_MAX_PERIODS : FC_MAX_MEMBERS)) ||
+		s[0] != floor(s[0]))
+		return -1;
+	k = (int) s[0];
+	if (model->method == FC_METHOD_ENSEMBLE)
+	{
+		if (len < 2 || (s[1] != FC_COMBINE_MEDIAN && s[1] != FC_COMBINE_MEAN))
+			return -1;
+		pos = 2;
+		for (i = 0; i < k; i++)
+		{
+			int			used;
+			FcModel    *sub = fc_submodel_unpack(model, s + pos, len - pos, true, &used);
+
+			if (i < max)
+				out[i] = sub;
+			else
+				pfree(sub);
+			pos += used;
+		}
+		return pos == len ? k : -1;
+	}
+
+	/* mstl */
+	pos = 2 + k;
+	if (len < pos || (s[1] != FC_TRANSFORM_NONE && s[1] != FC_TRANSFORM_LOG))
+		return -1;
+	*log_scale = s[1] == FC_TRANSFORM_LOG;
+	for (i = 0; i < k; i++)
+	{
+		double		p = s[2 + i];
+
+		if (!(p >= 2 && p < model->n && p == floor(p)) || (i > 0 && p <= s[1 + i]))
+			return -1;
+		per[i] = (int) p;
+		pos += per[i];
+		if (pos > len)
+			return -1;
+	}
+	*nper = k;
+	*cycles = s + 2 + k;
+	{
+		int			used;
+		FcModel    *sub = fc_submodel_unpack(model, s + pos, len - pos, false, &used);
+
+		if (sub->period != 1 || pos + used != len)
+			return -1;
+		if (max > 0)
+			out[0] = sub;
+		else
+			pfree(sub);
+	}
+	return 1;
+}
+
+bool
+fc_composite_valid(const FcModel *model)
+{
+	FcModel    *subs[FC_MAX_MEMBERS];
+	int			per[FC_MSTL_MAX_PERIODS];
+	int			nper = 0;
+	const double *cycles = NULL;
+	bool		log_scale = false;
+	int			k = walk_states(model, subs, FC_MAX_MEMBERS, &nper, per, &cycles, &log_scale);
+	int			i;
+
+	for (i = 0; i < k && i < FC_MAX_MEMBERS; i++)
+		pfree(subs[i]);
+	return k > 0;
+}
+
+int
+fc_composite_members(const FcModel *model, FcModel **out, int max)
+{
+	int			per[FC_MSTL_MAX_PERIODS];
+	int			nper = 0;
+	const double *cycles = NULL;
+	bool		log_scale = false;
+	int			k = walk_states(model, out, max, &nper, per, &cycles, &log_scale);
+
+	if (k < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("corrupt forecastin.model value")));
+	return Min(k, max);
+}
+
+/* ---------- forecasting ---------- */
+
+static void
+ensemble_forecast(const FcModel *model, int h, double level,
+				  double *mean, double *lo, double *hi)
+{
+	FcModel    *subs[FC_MAX_MEMBERS];
+	double	   *cols[3][FC_MAX_MEMBERS];
+	int			k = fc_composite_members(model, subs, FC_MAX_MEMBERS);
+	FcCombine	how = (FcCombine) model->states[1];
+	int			i,
+				j;
+
+	for (i = 0; i < k; i++)
+	{
+		for (j = 0; j < 3; j++)
+			cols[j][i] = palloc_extended(sizeof(double) * (Size) h, MCXT_ALLOC_HUGE);
+		fc_forecast_model(subs[i], h, level, cols[0][i], cols[1][i], cols[2][i]);
+	}
+	combine_columns(cols[0], k, h, how, true, mean);
+	combine_columns(cols[1], k, h, how, true, lo);
+	combine_columns(cols[2], k, h, how, true, hi);
+	for (i = 0; i < k; i++)
+	{
+		for (j = 0; j < 3; j++)
+			pfree(cols[j][i]);
+		pfree(subs[i]);
+	}
+}
+
+static void
+mstl_forecast(const FcModel *model, int h, double level,
+			  double *mean, double *lo, double *hi)
+{
+	FcModel    *sub = NULL;
+	int			per[FC_MSTL_MAX_PERIODS];
+	int			nper = 0;
+	const double *cycles = NULL;
+	bool		log_scale = false;
+	int			i,
+				t;
+
+	if (walk_states(model, &sub, 1, &nper, per, &cycles, &log_scale) != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("corrupt forecastin.model value")));
+	fc_forecast_model(sub, h, level, mean, lo, hi);
+	for (i = 0; i < nper; i++)
+	{
+		/* seasonal naive per component: step t+1 repeats cycle slot t mod p */
+		for (t = 0; t < h; t++)
+		{
+			double		s = cycles[t % per[i]];
+
+			mean[t] += s;
+			lo[t] += s;
+			hi[t] += s;
+			if ((t & 0xFFFF) == 0)
+				fc_check_interrupts();
+		}
+		cycles += per[i];
+	}
+	if (log_scale)
+		for (t = 0; t < h; t++)
+		{
+			/* the median of the forecast distribution, and exact bounds */
+			mean[t] = exp(mean[t]);
+			lo[t] = exp(lo[t]);
+			hi[t] = exp(hi[t]);
+		}
+	pfree(sub);
+}
+
+void
+fc_composite_forecast(const FcModel *model, int h, double level,
+					  double *mean, double *lo, double *hi)
+{
+	if (model->method == FC_METHOD_ENSEMBLE)
+		ensemble_forecast(model, h, level, mean, lo, hi);
+	else
+		mstl_forecast(model, h, level, mean, lo, hi);
+}
+
+/* "median(ETS(A,N,N), ARIMA(0,1,1), theta)", "MSTL(24,168)+ETS(A,Ad,N)" */
+void
+fc_composite_form_name(const FcModel *model, char *buf, size_t len)
+{
+	FcModel    *subs[FC_MAX_MEMBERS];
+	int			per[FC_MSTL_MAX_PERIODS];
+	int			nper = 0;
+	const double *cycles = NULL;
+	bool		log_scale = false;
+	int			k = walk_states(model, subs, FC_MAX_MEMBERS, &nper, per, &cycles, &log_scale);
+	StringInfoData s;
+	char		tmp[256];
+	int			i;
+
+	initStringInfo(&s);
+	if (k <= 0)
+		appendStringInfoString(&s, fc_method_name(model->method));
+	else if (model->method == FC_METHOD_ENSEMBLE)
+	{
+		appendStringInfo(&s, "%s(", model->states[1] == FC_COMBINE_MEAN ? "mean" : "median");
+		for (i = 0; i < k; i++)
+		{
+			fc_model_form_name(subs[i], tmp, sizeof(tmp));
+			appendStringInfo(&s, "%s%s", i > 0 ? ", " : "", tmp);
+			pfree(subs[i]);
+		}
+		appendStringInfoChar(&s, ')');
+	}
+	else
+	{
+		appendStringInfoString(&s, log_scale ? "log MSTL(" : "MSTL(");
+		for (i = 0; i < nper; i++)
+			appendStringInfo(&s, "%s%d", i > 0 ? "," : "", per[i]);
+		fc_model_form_name(subs[0], tmp, sizeof(tmp));
+		appendStringInfo(&s, ")+%s", tmp);
+		pfree(subs[0]);
+	}
+	strlcpy(buf, s.data, len);
+	pfree(s.data);
+}

@@ -1,0 +1,47 @@
+/*
+ * composite.h
+ *	  Models made of models: ensemble (median or mean of several methods'
+ *	  forecasts) and mstl (MSTL decomposition; the seasonally adjusted series
+ *	  forecast by another method, each seasonal component by its last cycle).
+ *
+ * states[] of ensemble:	[k, combine, sub_1, ..., sub_k]
+ * states[] of mstl:		[k, transform, p_1, ..., p_k, last p_1 values of seasonal 1, ...,
+ *							 last p_k values of seasonal k, sub]
+ * where each sub is a sub-model packed by fc_submodel_pack() (model.h).
+ */
+#ifndef FC_COMPOSITE_H
+#define FC_COMPOSITE_H
+
+#include "model.h"
+#include "options.h"
+
+/*
+ * Fit every member to y and combine them.  Members' own fallbacks are
+ * recorded in the members (model_info shows them), not counted again.
+ */
+extern FcModel *fc_fit_ensemble(const double *y, int n, int m,
+								const uint8 *members, int nmembers,
+								FcCombine combine, const FcOptions *opts);
+
+/* The ensemble of fitted members subs[0..k-1] (which it frees). */
+extern FcModel *fc_ensemble_of(FcModel **subs, int k, FcCombine combine, int n, int m);
+
+/*
+ * MSTL with the given periods, then `adjusted` on the seasonally adjusted
+ * series.  NULL when no period fits in the series (the caller falls back).
+ */
+extern FcModel *fc_fit_mstl(const double *y, int n, const int *periods, int nperiods,
+							FcMethod adjusted, bool log_scale, const FcOptions *opts);
+
+/* The periods MSTL would keep for a series of n points (ascending). */
+extern int	fc_mstl_usable_periods(const int *periods, int nperiods, int n, int *out);
+
+extern bool fc_composite_valid(const FcModel *model);
+extern void fc_composite_forecast(const FcModel *model, int h, double level,
+								  double *mean, double *lo, double *hi);
+extern void fc_composite_form_name(const FcModel *model, char *buf, size_t len);
+
+/* Members of an ensemble or the adjusted model of mstl, unpacked (palloc'd). */
+extern int	fc_composite_members(const FcModel *model, FcModel **out, int max);
+
+#endif							/* FC_COMPOSITE_H */
