@@ -92,16 +92,16 @@ SELECT count(*) AS series_fitted,
 FROM demo_models;
 
 \echo
-\echo '== 3. What the automatic selection chose'
+\echo '== 3. What the auto router chose (model_info: auto_choice, form)'
 \echo
 
 SELECT info->>'method' AS method,
-	   info->>'form' AS form,
+	   info->>'auto_choice' AS auto_choice,
 	   count(*) AS series,
 	   string_agg(DISTINCT sku, ', ' ORDER BY sku) AS skus
 FROM demo_models, LATERAL forecastin.model_info(m) AS info
 GROUP BY 1, 2
-ORDER BY series DESC, method, form;
+ORDER BY series DESC, method, auto_choice;
 
 \echo 'model_info for a few series:'
 SELECT sku, location,
@@ -109,7 +109,6 @@ SELECT sku, location,
 	   info->>'form' AS form,
 	   info->>'period' AS period,
 	   info->>'n' AS n,
-	   round((info->>'aicc')::numeric, 1) AS aicc,
 	   pg_temp.round_json(info->'parameters') AS parameters
 FROM demo_models, LATERAL forecastin.model_info(m) AS info
 WHERE (sku, location) IN (('RICE-5KG', 'mumbai'), ('TV-43IN', 'bengaluru'),
@@ -178,7 +177,7 @@ WITH train AS (
 ), fits AS (
 	SELECT meth.name AS method, meth.ord,
 		   (SELECT forecastin.fit(day, qty, meth.name) FROM train) AS m
-	FROM unnest(ARRAY['naive', 'snaive', 'mean', 'drift', 'ses', 'hw', 'ets', 'auto'])
+	FROM unnest(ARRAY['naive', 'snaive', 'mean', 'drift', 'ses', 'hw', 'ets', 'arima', 'theta', 'mstl', 'auto'])
 		 WITH ORDINALITY AS meth(name, ord)
 ), scored AS (
 	SELECT fits.method, fits.ord,
