@@ -50,14 +50,15 @@ $PSQL >/tmp/forecastin-crash2.out 2>&1 <<'SQL'
 CREATE TABLE good AS
 SELECT m::text AS txt FROM (
   SELECT forecastin.fit(t::bigint, 10 + sin(t) + t * 0.1, meth, '{"period": 4}') AS m
-  FROM generate_series(1, 40) t, unnest(ARRAY['ets','hw','snaive','drift','mean','naive','damped']) meth
+  FROM generate_series(1, 40) t, unnest(ARRAY['ets','hw','snaive','drift','mean','naive','damped',
+                                                'arima','theta','sba','ensemble','mstl','auto']) meth
   GROUP BY meth) s;
 DO $$
 DECLARE
   src text; mut text; i int; pos int; ok int := 0; bad int := 0;
 BEGIN
   PERFORM setseed(0.42);
-  FOR i IN 1..3000 LOOP
+  FOR i IN 1..5000 LOOP
     SELECT txt INTO src FROM good ORDER BY random() LIMIT 1;
     pos := 1 + floor(random() * length(src))::int;
     mut := CASE floor(random() * 4)::int
@@ -76,7 +77,7 @@ BEGIN
   RAISE NOTICE 'mutations accepted %, rejected %', ok, bad;
 END $$;
 SQL
-report "3000 mutated model texts" $?
+report "5000 mutated model texts (composite models included)" $?
 
 # 3. cancel: statement_timeout must interrupt a long fit (CHECK_FOR_INTERRUPTS)
 out=$($PSQL -c "SET statement_timeout = '300ms'" \
