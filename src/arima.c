@@ -255,7 +255,7 @@ typedef struct ArWork
 	double	   *e0,
 			   *eg;				/* nw each: innovations (data / ones) */
 	double	   *Fv;				/* nw: innovation variances (final pass) */
-	double	   *gb;				/* 4 nw: CSS gradient inputs */
+	double	   *gb;				/* 5 nw: CSS gradient inputs */
 	double	   *gam,
 			   *psi;			/* r + 1 */
 	double	   *M;				/* (pf + 1)^2 */
@@ -507,6 +507,17 @@ css_eval(ArWork *W)
 			}
 		if (cmean)
 		{
+			/*
+			 * The recursion on the ones does not depend on the data and
+			 * settles: once qmax + 1 successive values (all computed with
+			 * every lag, t >= full) are bitwise equal, each later value is
+			 * computed from the same operands, so it is that value exactly
+			 * and the recursion can stop (the sums go on unchanged).
+			 */
+			int			qmax = ng > 0 ? nzg[ng - 1] : 0,
+						run = 0;
+			double		prev = NAN;
+
 			for (t = pf; t < nw; t++)
 			{
 				double		eg = sumf;
@@ -520,6 +531,20 @@ css_eval(ArWork *W)
 				egv[t] = eg;
 				s01 += e0[t] * eg;
 				s11 += eg * eg;
+				run = eg == prev ? run + 1 : 1;
+				prev = eg;
+				if (run > qmax && t >= full)
+				{
+					double		eg2 = eg * eg;
+
+					for (t = t + 1; t < nw; t++)
+					{
+						egv[t] = eg;
+						s01 += e0[t] * eg;
+						s11 += eg2;
+					}
+					break;
+				}
 			}
 		}
 	}
@@ -864,6 +889,15 @@ typedef struct ObjCtx
 {
 	ArWork	   *W;
 	bool		ml;
+	/*
+	 * The optimiser evaluates line-search trial points without gradient and
+	 * asks again, with gradient, at the accepted one: the value (and, for
+	 * CSS, the residuals in W the exact gradient is built from) of the last
+	 * plain evaluation is kept for that.
+	 */
+	bool		have_last;
+	double		flast;
+	double	   *xlast;			/* nfree */
 } ObjCtx;
 
 static double
@@ -907,11 +941,11 @@ css_gradient(ArWork *W, double *grad)
 			   *theta = W->coef + W->p,
 			   *sphi = W->coef + W->p + W->q,
 			   *sth = W->coef + W->p + W->q + W->P;
-
-	double	   *sv = W->gb,
-			   *av = W->gb + nw,
-			   *y1 = W->gb + 2 * nw,
-			   *y2 = W->gb + 3 * nw;
+	double	   *wc = W->gb,
+			   *sv = wc,
+			   *av = wc,
+			   *y1 = e,
+			   *y2 = e;
 
 	/* final residuals into e (zero before pf) */
 	for (t = 0; t < pf && t < nw; t++)
@@ -919,91 +953,148 @@ css_gradient(ArWork *W, double *grad)
 	if (W->has_mean && !W->mean_fixed)
 		for (t = pf; t < nw; t++)
 			e[t] -= W->mu * W->eg[t];
-	/* the input series (before shifting by the coefficient's lag) */
-	if (W->p > 0)
+	/*
+	 * The input series (before shifting by the coefficient's lag): w - c,
+	 * filtered by the other polynomial of the same side when there is one
+	 * (without, the arrays are w - c and e themselves).
+	 */
+	for (t = 0; t < nw; t++)
+		wc[t] = w[t] - c;
+	if (W->p > 0 && W->P > 0)
+	{
+		sv = W->gb + nw;
+		av = W->gb + 2 * nw;
 		for (t = 0; t < nw; t++)
 		{
-			double		v = w[t] - c;
+			double		v = wc[t],
+						a = wc[t];
 
 			for (j = 1; j <= W->P && t - m * j >= 0; j++)
 				v -= sphi[j - 1] * (w[t - m * j] - c);
-			sv[t] = v;
-		}
-	if (W->P > 0)
-		for (t = 0; t < nw; t++)
-		{
-			double		a = w[t] - c;
-
 			for (j = 1; j <= W->p && t - j >= 0; j++)
 				a -= phi[j - 1] * (w[t - j] - c);
+			sv[t] = v;
 			av[t] = a;
 		}
-	if (W->q > 0)
+	}
+	if (W->q > 0 && W->Q > 0)
+	{
+		y1 = W->gb + 3 * nw;
+		y2 = W->gb + 4 * nw;
 		for (t = 0; t < nw; t++)
 		{
-			double		b1 = e[t];
+			double		b1 = e[t],
+						b2 = e[t];
 
 			for (j = 1; j <= W->Q && t - m * j >= 0; j++)
 				b1 += sth[j - 1] * e[t - m * j];
-			y1[t] = b1;
-		}
-	if (W->Q > 0)
-		for (t = 0; t < nw; t++)
-		{
-			double		b2 = e[t];
-
 			for (j = 1; j <= W->q && t - j >= 0; j++)
 				b2 += theta[j - 1] * e[t - j];
+			y1[t] = b1;
 			y2[t] = b2;
 		}
+	}
 	/*
 	 * Adjoint: grad_i = sum_t e_t d_t = sum_s rho_s in_s with rho solving
 	 * the transposed recursion rho_s = e_s - sum_k g_k rho_{s+k}.
 	 */
-	for (t = nw - 1; t >= pf; t--)
 	{
-		double		r = e[t];
+		const int  *nzg = W->nztheta;
+		int			ng = W->nnztheta,
+					qmax = ng > 0 ? nzg[ng - 1] : 0;
 
-		for (k = 0; k < W->nnztheta; k++)
+		for (t = nw - 1; t >= pf; t--)
 		{
-			int			l2 = W->nztheta[k];
+			double		r = e[t];
 
-			if (t + l2 >= nw)
-				break;
-			r -= g[l2] * rho[t + l2];
+			if (t + qmax < nw)
+				for (k = 0; k < ng; k++)
+					r -= g[nzg[k]] * rho[t + nzg[k]];
+			else
+				for (k = 0; k < ng && t + nzg[k] < nw; k++)
+					r -= g[nzg[k]] * rho[t + nzg[k]];
+			rho[t] = r;
 		}
-		rho[t] = r;
 	}
-	for (fi = 0; fi < W->nfree; fi++)
+	/*
+	 * grad_i = -sum_{t >= max(pf, lag_i)} rho_t src_i[t - lag_i] / ssq, four
+	 * coefficients per pass over t: each sum is still accumulated in the
+	 * order of t, but the four chains run side by side.
+	 */
+	for (fi = 0; fi < W->nfree; fi += 4)
 	{
-		int			ci = W->free_idx[fi];
-		int			lag;
-		const double *src;
-		double		acc = 0.0;
+		const double *src[4];
+		int			lag[4],
+					t0[4],
+					tc = pf,
+					nb = W->nfree - fi < 4 ? W->nfree - fi : 4,
+					b;
+		double		acc[4] = {0.0, 0.0, 0.0, 0.0};
 
-		if (ci < W->p)
+		for (b = 0; b < 4; b++)
 		{
-			src = sv;
-			lag = ci + 1;
+			int			ci = W->free_idx[fi + (b < nb ? b : nb - 1)];
+
+			if (ci < W->p)
+			{
+				src[b] = sv;
+				lag[b] = ci + 1;
+			}
+			else if (ci < W->p + W->q)
+			{
+				src[b] = y1;
+				lag[b] = ci - W->p + 1;
+			}
+			else if (ci < W->p + W->q + W->P)
+			{
+				src[b] = av;
+				lag[b] = (ci - W->p - W->q + 1) * m;
+			}
+			else
+			{
+				src[b] = y2;
+				lag[b] = (ci - W->p - W->q - W->P + 1) * m;
+			}
+			t0[b] = pf > lag[b] ? pf : lag[b];
+			if (t0[b] > tc)
+				tc = t0[b];
 		}
-		else if (ci < W->p + W->q)
+		if (tc > nw)
+			tc = nw;
+		/* the first terms of the sums that start earlier */
+		for (b = 0; b < nb; b++)
+			for (t = t0[b]; t < tc; t++)
+				acc[b] -= rho[t] * src[b][t - lag[b]];
 		{
-			src = y1;
-			lag = ci - W->p + 1;
+			const double *s0 = src[0],
+					   *s1 = src[1],
+					   *s2 = src[2],
+					   *s3 = src[3];
+			int			l0 = lag[0],
+						l1 = lag[1],
+						l2 = lag[2],
+						l3 = lag[3];
+			double		a0 = acc[0],
+						a1 = acc[1],
+						a2 = acc[2],
+						a3 = acc[3];
+
+			for (t = tc; t < nw; t++)
+			{
+				double		r = rho[t];
+
+				a0 -= r * s0[t - l0];
+				a1 -= r * s1[t - l1];
+				a2 -= r * s2[t - l2];
+				a3 -= r * s3[t - l3];
+			}
+			acc[0] = a0;
+			acc[1] = a1;
+			acc[2] = a2;
+			acc[3] = a3;
 		}
-		else if (ci < W->p + W->q + W->P)
-		{
-			src = av;
-			lag = (ci - W->p - W->q + 1) * m;
-		}
-		else
-		{
-			src = y2;
-			lag = (ci - W->p - W->q - W->P + 1) * m;
-		}
-		for (t = pf > lag ? pf : lag; t < nw; t++)
-			acc -= rho[t] * src[t - lag];
-		grad[fi] = acc / W->ssq;
+		for (b = 0; b < nb; b++)
+			grad[fi + b] = acc[b] / W->ssq;
 	}
 }
 
@@ -1012,11 +1103,27 @@ obj_grad(const double *x, double *grad, void *vctx)
 {
 	ObjCtx	   *oc = (ObjCtx *) vctx;
 	ArWork	   *W = oc->W;
-	double		f = obj_value(W, oc->ml, x);
+	double		f;
 	int			i,
 				n = W->nfree;
 
-	if (f >= FC_OPTIM_PENALTY || grad == NULL)
+	if (grad != NULL && oc->have_last &&
+		memcmp(x, oc->xlast, sizeof(double) * n) == 0)
+		f = oc->flast;
+	else
+		f = obj_value(W, oc->ml, x);
+	oc->have_last = false;
+	if (grad == NULL)
+	{
+		if (f < FC_OPTIM_PENALTY)
+		{
+			memcpy(oc->xlast, x, sizeof(double) * n);
+			oc->flast = f;
+			oc->have_last = true;
+		}
+		return f;
+	}
+	if (f >= FC_OPTIM_PENALTY)
 		return f;
 	if (!oc->ml && !W->transformed && W->ssq > 0.0)
 	{
@@ -1093,7 +1200,7 @@ work_init(ArWork *W, const double *w, int nw, const FcArimaSpec *s,
 	W->has_mean = has_mean;
 	nd = (size_t) (narma + 1)	/* coef */
 		+ (size_t) (pf + 1) + (qf + 1)
-		+ (size_t) 7 * (nw > 0 ? nw : 1)
+		+ (size_t) 8 * (nw > 0 ? nw : 1)
 		+ (size_t) 2 * (r + pf + qf + 2)	/* gam, psi */
 		+ (size_t) (pf + 1) * (pf + 1) + (pf + 1)
 		+ (size_t) r * r
@@ -1115,7 +1222,7 @@ work_init(ArWork *W, const double *w, int nw, const FcArimaSpec *s,
 	W->Fv = mem;
 	mem += nw > 0 ? nw : 1;
 	W->gb = mem;
-	mem += 4 * (nw > 0 ? nw : 1);
+	mem += 5 * (nw > 0 ? nw : 1);
 	W->gam = mem;
 	mem += r + pf + qf + 2;
 	W->psi = mem;
@@ -1303,10 +1410,12 @@ fit_core(const double *y, int n, const FcArimaSpec *spec0,
 			W.coef[i] = fixed[i];
 	}
 
-	x = (double *) fc_alloc(sizeof(double) * 4 * (W.nfree + 1));
+	x = (double *) fc_alloc(sizeof(double) * 5 * (W.nfree + 1));
 	step = x + W.nfree + 1;
 	lo = step + W.nfree + 1;
 	hi = lo + W.nfree + 1;
+	oc.xlast = hi + W.nfree + 1;
+	oc.have_last = false;
 	for (i = 0; i < W.nfree; i++)
 	{
 		x[i] = 0.0;
@@ -1320,6 +1429,7 @@ fit_core(const double *y, int n, const FcArimaSpec *spec0,
 	bo.max_iter = 100;
 	bo.ftol_rel = CSS_FTOL;
 	bo.ftol_abs = 1e-12;
+	bo.lazy_grad = true;
 
 	/* feasibility of the start (fixed values) */
 	if (!set_coef(&W, x))
@@ -1345,6 +1455,7 @@ fit_core(const double *y, int n, const FcArimaSpec *spec0,
 			for (i = 0; i < W.nfree; i++)
 				step[i] = CSS_STEP;
 			W.unconstrained = true;
+			oc.have_last = false;
 			st = fc_bfgs(obj_grad, &oc, W.nfree, x, step, NULL, NULL, &bo, &res);
 			W.unconstrained = false;
 			if (css_only && st == FC_OK)
@@ -1386,6 +1497,7 @@ fit_core(const double *y, int n, const FcArimaSpec *spec0,
 				for (i = 0; i < W.nfree; i++)
 					x[i] = 0.0;
 			}
+			oc.have_last = false;
 			st = fc_bfgs(obj_grad, &oc, W.nfree, x, step, NULL, NULL, &bo, &res);
 			if (st != FC_OK)
 			{
@@ -2464,3 +2576,5 @@ fc_arima_unpack(const double *src, int len, FcArimaModel *out)
 	out->resid = NULL;
 	return FC_OK;
 }
+
+
