@@ -267,6 +267,9 @@ typedef struct ArWork
 			   *st,
 			   *Rv;				/* r each */
 	double	   *xh;				/* nfree: gradient work */
+	double	   *xev;			/* nfree: point of the last evaluation */
+	double		fev;			/* its value */
+	bool		have_ev;
 	double	   *fpad;			/* r: f_1..f_r, zero-padded */
 	double	   *kw;				/* 3 * (p+q+P+Q+1): polynomial work */
 	bool		keep;			/* final pass: keep e0/eg/Fv */
@@ -434,120 +437,126 @@ css_eval(ArWork *W)
 	const double *w = W->w;
 	const double *f = W->phif,
 			   *g = W->thetaf;
+	const int  *nzf = W->nzphi,
+			   *nzg = W->nztheta;
 	int			nw = W->nw,
-				pf = W->pf;
+				pf = W->pf,
+				nf = W->nnzphi,
+				ng = W->nnztheta,
+				qmax = ng > 0 ? nzg[ng - 1] : 0,
+				full = pf + qmax;	/* all MA lags valid */
+	double	   *e0 = W->e0,
+			   *egv = W->eg;
 	double		s00 = 0.0,
 				s01 = 0.0,
 				s11 = 0.0,
-				sumf = 1.0;
+				sumf = 1.0,
+				fs = 0.0;
 	bool		cmean = W->has_mean && !W->mean_fixed;
 	double		shift = (W->has_mean && W->mean_fixed) ? W->mean_val : 0.0;
+	/* state of the recursion on a series of ones (CSS_ONES_STEP) */
+	bool		settled = false;
+	int			run = 0;
+	double		egc = NAN,
+				egc2 = 0.0;
 	int			t,
 				k;
 
 	if (nw - pf < 1)
 		return FC_OPTIM_PENALTY;
-	for (k = 0; k < W->nnzphi; k++)
-		sumf -= f[W->nzphi[k]];
+	for (k = 0; k < nf; k++)
+		sumf -= f[nzf[k]];
 	for (t = 0; t < pf; t++)
-		W->e0[t] = W->eg[t] = 0.0;
+		e0[t] = egv[t] = 0.0;
+	for (k = 0; k < nf; k++)
+		fs += f[nzf[k]];
+
+/*
+ * One step of the residual recursion on a series of ones (the slope of the
+ * residuals in the constant), run in the same loop as the one on the data
+ * so that the two dependency chains overlap.  It does not depend on the
+ * data and settles: once qmax + 1 successive values (all computed with
+ * every lag, t >= full) are bitwise equal, each later value is computed
+ * from the same operands, so it is that value exactly and the recursion
+ * stops.  The sums are accumulated in the same order either way.
+ */
+#define CSS_ONES_STEP(e) \
+	do { \
+		if (!settled) \
+		{ \
+			double		eg = sumf; \
+\
+			if (t >= full) \
+				for (k = 0; k < ng; k++) \
+					eg -= g[nzg[k]] * egv[t - nzg[k]]; \
+			else \
+				for (k = 0; k < ng && t - nzg[k] >= pf; k++) \
+					eg -= g[nzg[k]] * egv[t - nzg[k]]; \
+			egv[t] = eg; \
+			s01 += (e) * eg; \
+			s11 += eg * eg; \
+			run = eg == egc ? run + 1 : 1; \
+			egc = eg; \
+			if (run > qmax && t >= full) \
+			{ \
+				settled = true; \
+				egc2 = eg * eg; \
+			} \
+		} \
+		else \
+		{ \
+			egv[t] = egc; \
+			s01 += (e) * egc; \
+			s11 += egc2; \
+		} \
+	} while (0)
+
+	if (W->P == 0 && W->Q == 0)
 	{
-		const int  *nzf = W->nzphi,
-				   *nzg = W->nztheta;
-		int			nf = W->nnzphi,
-					ng = W->nnztheta,
-					full = pf + (ng > 0 ? nzg[ng - 1] : 0);	/* all MA lags valid */
-		double	   *e0 = W->e0,
-				   *egv = W->eg;
-		double		fs = 0.0;
+		/* non-seasonal: dense lags 1..pf, 1..qf */
+		double		sh = shift * (1.0 - fs);
+		int			qf = W->qf,
+					dfull = pf + qf;
 
-		for (k = 0; k < nf; k++)
-			fs += f[nzf[k]];
-		if (W->P == 0 && W->Q == 0)
+		for (t = pf; t < nw; t++)
 		{
-			/* non-seasonal: dense lags 1..pf, 1..qf */
-			double		sh = shift * (1.0 - fs);
-			int			nf = pf,
-						ng = W->qf,
-						full = pf + ng;
+			double		e = w[t] - sh;
+			const double *wt = w + t;
+			const double *et = e0 + t;
 
-			for (t = pf; t < nw; t++)
-			{
-				double		e = w[t] - sh;
-				const double *wt = w + t;
-				const double *et = e0 + t;
-
-				for (k = 1; k <= nf; k++)
-					e -= f[k] * wt[-k];
-				if (t >= full)
-					for (k = 1; k <= ng; k++)
-						e -= g[k] * et[-k];
-				else
-					for (k = 1; k <= ng && t - k >= pf; k++)
-						e -= g[k] * et[-k];
-				e0[t] = e;
-				s00 += e * e;
-			}
-		}
-		else
-			for (t = pf; t < nw; t++)
-			{
-				double		e = w[t] - shift * (1.0 - fs);
-
-				for (k = 0; k < nf; k++)
-					e -= f[nzf[k]] * w[t - nzf[k]];
-				if (t >= full)
-					for (k = 0; k < ng; k++)
-						e -= g[nzg[k]] * e0[t - nzg[k]];
-				else
-					for (k = 0; k < ng && t - nzg[k] >= pf; k++)
-						e -= g[nzg[k]] * e0[t - nzg[k]];
-				e0[t] = e;
-				s00 += e * e;
-			}
-		if (cmean)
-		{
-			/*
-			 * The recursion on the ones does not depend on the data and
-			 * settles: once qmax + 1 successive values (all computed with
-			 * every lag, t >= full) are bitwise equal, each later value is
-			 * computed from the same operands, so it is that value exactly
-			 * and the recursion can stop (the sums go on unchanged).
-			 */
-			int			qmax = ng > 0 ? nzg[ng - 1] : 0,
-						run = 0;
-			double		prev = NAN;
-
-			for (t = pf; t < nw; t++)
-			{
-				double		eg = sumf;
-
-				if (t >= full)
-					for (k = 0; k < ng; k++)
-						eg -= g[nzg[k]] * egv[t - nzg[k]];
-				else
-					for (k = 0; k < ng && t - nzg[k] >= pf; k++)
-						eg -= g[nzg[k]] * egv[t - nzg[k]];
-				egv[t] = eg;
-				s01 += e0[t] * eg;
-				s11 += eg * eg;
-				run = eg == prev ? run + 1 : 1;
-				prev = eg;
-				if (run > qmax && t >= full)
-				{
-					double		eg2 = eg * eg;
-
-					for (t = t + 1; t < nw; t++)
-					{
-						egv[t] = eg;
-						s01 += e0[t] * eg;
-						s11 += eg2;
-					}
-					break;
-				}
-			}
+			for (k = 1; k <= pf; k++)
+				e -= f[k] * wt[-k];
+			if (t >= dfull)
+				for (k = 1; k <= qf; k++)
+					e -= g[k] * et[-k];
+			else
+				for (k = 1; k <= qf && t - k >= pf; k++)
+					e -= g[k] * et[-k];
+			e0[t] = e;
+			s00 += e * e;
+			if (cmean)
+				CSS_ONES_STEP(e);
 		}
 	}
+	else
+		for (t = pf; t < nw; t++)
+		{
+			double		e = w[t] - shift * (1.0 - fs);
+
+			for (k = 0; k < nf; k++)
+				e -= f[nzf[k]] * w[t - nzf[k]];
+			if (t >= full)
+				for (k = 0; k < ng; k++)
+					e -= g[nzg[k]] * e0[t - nzg[k]];
+			else
+				for (k = 0; k < ng && t - nzg[k] >= pf; k++)
+					e -= g[nzg[k]] * e0[t - nzg[k]];
+			e0[t] = e;
+			s00 += e * e;
+			if (cmean)
+				CSS_ONES_STEP(e);
+		}
+#undef CSS_ONES_STEP
 	W->mu = 0.0;
 	if (cmean && s11 > 0.0)
 		W->mu = s01 / s11;
@@ -903,10 +912,14 @@ typedef struct ObjCtx
 static double
 obj_value(ArWork *W, bool ml, const double *x)
 {
+	double		f;
+
 	W->nevals++;
-	if (!set_coef(W, x))
-		return FC_OPTIM_PENALTY;
-	return ml ? kalman_eval(W) : css_eval(W);
+	f = set_coef(W, x) ? (ml ? kalman_eval(W) : css_eval(W)) : FC_OPTIM_PENALTY;
+	memcpy(W->xev, x, sizeof(double) * W->nfree);
+	W->fev = f;
+	W->have_ev = true;
+	return f;
 }
 
 /*
@@ -1205,7 +1218,7 @@ work_init(ArWork *W, const double *w, int nw, const FcArimaSpec *s,
 		+ (size_t) (pf + 1) * (pf + 1) + (pf + 1)
 		+ (size_t) r * r
 		+ (size_t) 6 * r
-		+ (size_t) (narma + 1)	/* xh */
+		+ (size_t) 2 * (narma + 1)	/* xh, xev */
 		+ (size_t) 5 * (narma + 2)	/* kw */
 		+ (size_t) (pf + qf + narma + 3);	/* int arrays (as doubles) */
 	mem = (double *) fc_alloc(sizeof(double) * nd);
@@ -1246,6 +1259,8 @@ work_init(ArWork *W, const double *w, int nw, const FcArimaSpec *s,
 	W->fpad = mem;
 	mem += r;
 	W->xh = mem;
+	mem += narma + 1;
+	W->xev = mem;
 	mem += narma + 1;
 	W->kw = mem;
 	mem += 5 * (narma + 2);
@@ -1335,15 +1350,28 @@ check_spec(const FcArimaSpec *s)
 	return FC_OK;
 }
 
+/* the outcome of one CSS optimisation (fit_core) */
+typedef struct CssMemo
+{
+	bool		have;
+	FcStatus	st;
+	double		x[FC_ARIMA_MAX_PQ * 2 + FC_ARIMA_MAX_SPQ * 2];
+} CssMemo;
+
 /*
  * Core fit on the original series.  css_only: stop after CSS.  On success
- * fills *out (allocated here) and, when icss != NULL, the CSS criterion
- * parts.  `w`/`tmp` are caller scratch of n doubles.
+ * fills *out (allocated here); with crit_only, only the criteria (no
+ * residuals, state or covariance).  `w`/`tmp` are caller scratch of n
+ * doubles.  memo (NULL: none) keeps the outcome of the CSS optimisation
+ * for the same specification, fixed = NULL and max_eval: the first fit
+ * stores it, a later one starts from it instead of repeating the identical
+ * (deterministic) optimisation.
  */
 static FcStatus
 fit_core(const double *y, int n, const FcArimaSpec *spec0,
 		 const double *fixed, int nfixed, bool css_only, bool crit_only,
-		 int max_eval, double *wbuf, double *tmp, FcArimaModel *out)
+		 int max_eval, double *wbuf, double *tmp, CssMemo *memo,
+		 FcArimaModel *out)
 {
 	FcArimaSpec s = *spec0;
 	ArWork		W;
@@ -1455,8 +1483,22 @@ fit_core(const double *y, int n, const FcArimaSpec *spec0,
 			for (i = 0; i < W.nfree; i++)
 				step[i] = CSS_STEP;
 			W.unconstrained = true;
-			oc.have_last = false;
-			st = fc_bfgs(obj_grad, &oc, W.nfree, x, step, NULL, NULL, &bo, &res);
+			if (memo != NULL && memo->have)
+			{
+				memcpy(x, memo->x, sizeof(double) * W.nfree);
+				st = memo->st;
+			}
+			else
+			{
+				oc.have_last = false;
+				st = fc_bfgs(obj_grad, &oc, W.nfree, x, step, NULL, NULL, &bo, &res);
+				if (memo != NULL)
+				{
+					memcpy(memo->x, x, sizeof(double) * W.nfree);
+					memo->st = st;
+					memo->have = true;
+				}
+			}
 			W.unconstrained = false;
 			if (css_only && st == FC_OK)
 			{
@@ -1510,7 +1552,12 @@ fit_core(const double *y, int n, const FcArimaSpec *spec0,
 css_final:
 	/* final evaluation at x, keeping innovations */
 	W.keep = true;
-	fval = obj_value(&W, !css_only, x);
+	if (css_only && crit_only && W.have_ev &&
+		memcmp(W.xev, x, sizeof(double) * W.nfree) == 0)
+		fval = W.fev;			/* W holds that evaluation (the CSS criteria
+								 * do not need the residuals) */
+	else
+		fval = obj_value(&W, !css_only, x);
 	if (!(fval < FC_OPTIM_PENALTY))
 	{
 		st = FC_ERR_NUMERICAL;
@@ -1625,7 +1672,7 @@ fc_arima_fit(const double *y, int n, const FcArimaSpec *spec,
 		return FC_ERR_NONFINITE;
 	buf = (double *) fc_alloc(sizeof(double) * 2 * n);
 	st = fit_core(y, n, spec, ctl->fixed, ctl->nfixed, ctl->css_only, false,
-				  ctl->max_eval, buf, buf + n, out);
+				  ctl->max_eval, buf, buf + n, NULL, out);
 	fc_free(buf);
 	return st;
 }
@@ -1809,6 +1856,7 @@ typedef struct Cand
 				Q;
 	bool		c;
 	double		ic;
+	CssMemo		css;			/* approximation: its CSS fit, for the refit */
 } Cand;
 
 typedef struct AutoCtx
@@ -1876,8 +1924,9 @@ auto_try(AutoCtx *A, int p, int q, int P, int Q, bool c)
 	s.Q = Q;
 	s.m = A->m;
 	s.constant = c;
+	A->cand[A->ncand].css.have = false;
 	st = fit_core(A->y, A->n, &s, NULL, 0, A->approx, A->approx, A->max_eval,
-				  A->wbuf, A->tmp, &fit);
+				  A->wbuf, A->tmp, A->approx ? &A->cand[A->ncand].css : NULL, &fit);
 	if (st == FC_OK)
 	{
 		if (model_roots_ok(&fit) && isfinite(fit.aicc))
@@ -2134,7 +2183,7 @@ fc_arima_auto(const double *y, int n, int m, const FcArimaControl *ctl,
 			s.constant = A->cand[bi].c;
 			A->cand[bi].ic = HUGE_VAL;
 			if (fit_core(y, n, &s, NULL, 0, false, false, A->max_eval, A->wbuf,
-						 A->tmp, &fit) == FC_OK)
+						 A->tmp, &A->cand[bi].css, &fit) == FC_OK)
 			{
 				if (model_roots_ok(&fit) && isfinite(fit.aicc))
 				{
@@ -2169,7 +2218,7 @@ fc_arima_auto(const double *y, int n, int m, const FcArimaControl *ctl,
 			if (fb[i][2] && !s.constant)
 				continue;
 			if (fit_core(y, n, &s, NULL, 0, false, false, A->max_eval, A->wbuf,
-						 A->tmp, out) == FC_OK)
+						 A->tmp, NULL, out) == FC_OK)
 				st = FC_OK;
 		}
 	}
