@@ -783,9 +783,11 @@ kalman_eval(ArWork *W)
 	double		s00 = 0.0,
 				s01 = 0.0,
 				s11 = 0.0,
-				sumlog = 0.0;
+				sumlog = 0.0,
+				prodF = 1.0;
 	double		shift = (W->has_mean && W->mean_fixed) ? W->mean_val : 0.0;
 	bool		cmean = W->has_mean && !W->mean_fixed;
+	bool		keep = W->keep;
 	bool		steady = false;
 
 	if (!init_pcov(W))
@@ -802,18 +804,31 @@ kalman_eval(ArWork *W)
 		double		F = P[0];
 		double		x0 = w[t] - shift;
 		double		v0 = x0 - a0[0],
-					vg = 1.0 - ag[0];
+					vg = 1.0 - ag[0],
+					iF;
 
 		if (!(F > 1e-12) || !isfinite(F))
 			return FC_OPTIM_PENALTY;
-		sumlog += log(F);
-		s00 += v0 * v0 / F;
+		iF = 1.0 / F;
+
+		/*
+		 * sum log F_t as the log of a running product (one log per
+		 * several hundred steps instead of one per step; F >= 1 up to rounding, so the
+		 * product only grows)
+		 */
+		prodF *= F;
+		if (prodF > 1e200)
+		{
+			sumlog += log(prodF);
+			prodF = 1.0;
+		}
+		s00 += v0 * v0 * iF;
 		if (cmean)
 		{
-			s01 += v0 * vg / F;
-			s11 += vg * vg / F;
+			s01 += v0 * vg * iF;
+			s11 += vg * vg * iF;
 		}
-		if (W->keep)
+		if (keep)
 		{
 			W->e0[t] = v0;
 			W->eg[t] = vg;
@@ -821,7 +836,7 @@ kalman_eval(ArWork *W)
 		}
 		/* filtered state (first component known exactly), predicted */
 		for (i = 0; i < r; i++)
-			c[i] = P[i] / F;	/* row 0 of the upper triangle */
+			c[i] = P[i] * iF;	/* row 0 of the upper triangle / F */
 		for (i = 0; i + 1 < r; i++)
 			a0[i] = fp[i] * x0 + a0[i + 1] + c[i + 1] * v0;
 		a0[r - 1] = fp[r - 1] * x0;
@@ -834,43 +849,82 @@ kalman_eval(ArWork *W)
 		/* P <- shift(P - c c' F) + R R' (upper triangle, in place) */
 		for (i = 0; i + 1 < r; i++)
 		{
-			double		ci = c[i + 1] * F;
+			double		ci = c[i + 1] * F,
+						Ri = R[i];
 			double	   *Pi = P + i * r;
 			const double *Pn = P + (i + 1) * r + 1;
+			const double *cn = c + 1;
 
 			for (l = i; l + 1 < r; l++)
-				Pi[l] = Pn[l] - ci * c[l + 1] + R[i] * R[l];
-			Pi[r - 1] = R[i] * R[r - 1];
+				Pi[l] = Pn[l] - ci * cn[l] + Ri * R[l];
+			Pi[r - 1] = Ri * R[r - 1];
 		}
 		P[(r - 1) * r + r - 1] = R[r - 1] * R[r - 1];
 		if (fabs(P[0] - 1.0) < STEADY_TOL)
 			steady = true;
 	}
-	/* steady state: F = 1, gain R, O(r) per step */
-	for (; t < nw; t++)
-	{
-		double		x0 = w[t] - shift;
-		double		v0 = x0 - a0[0];
+	sumlog += log(prodF);
 
-		s00 += v0 * v0;
-		if (W->keep)
+	/*
+	 * Steady state: F = 1, gain R, O(r) per step.  The filter on the ones
+	 * does not depend on the data: once a step leaves its state bitwise
+	 * unchanged, every later step does too, and only the sums go on.
+	 */
+	if (!cmean)
+		for (; t < nw; t++)
 		{
-			W->e0[t] = v0;
-			W->eg[t] = 1.0 - ag[0];
-			W->Fv[t] = 1.0;
-		}
-		for (i = 0; i + 1 < r; i++)
-			a0[i] = fp[i] * x0 + a0[i + 1] + R[i + 1] * v0;
-		a0[r - 1] = fp[r - 1] * x0;
-		if (cmean)
-		{
-			double		vg = 1.0 - ag[0];
+			double		x0 = w[t] - shift;
+			double		v0 = x0 - a0[0];
 
-			s01 += v0 * vg;
-			s11 += vg * vg;
+			s00 += v0 * v0;
+			if (keep)
+			{
+				W->e0[t] = v0;
+				W->eg[t] = 1.0 - ag[0];
+				W->Fv[t] = 1.0;
+			}
 			for (i = 0; i + 1 < r; i++)
-				ag[i] = fp[i] + ag[i + 1] + R[i + 1] * vg;
-			ag[r - 1] = fp[r - 1];
+				a0[i] = fp[i] * x0 + a0[i + 1] + R[i + 1] * v0;
+			a0[r - 1] = fp[r - 1] * x0;
+		}
+	else
+	{
+		bool		gsettled = false;
+		double		vg = 0.0,
+					vg2 = 0.0;
+
+		for (; t < nw; t++)
+		{
+			double		x0 = w[t] - shift;
+			double		v0 = x0 - a0[0];
+
+			s00 += v0 * v0;
+			for (i = 0; i + 1 < r; i++)
+				a0[i] = fp[i] * x0 + a0[i + 1] + R[i + 1] * v0;
+			a0[r - 1] = fp[r - 1] * x0;
+			if (!gsettled)
+			{
+				bool		same = true;
+
+				vg = 1.0 - ag[0];
+				vg2 = vg * vg;
+				for (i = 0; i + 1 < r; i++)
+				{
+					double		v = fp[i] + ag[i + 1] + R[i + 1] * vg;
+
+					same = same && v == ag[i];
+					ag[i] = v;
+				}
+				gsettled = same;
+			}
+			s01 += v0 * vg;
+			s11 += vg2;
+			if (keep)
+			{
+				W->e0[t] = v0;
+				W->eg[t] = vg;
+				W->Fv[t] = 1.0;
+			}
 		}
 	}
 	W->steady = steady;
