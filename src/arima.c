@@ -49,6 +49,10 @@
 #define FC_ARIMA_VERSION	1.0
 #define ARIMA_HEADER		18
 #define STEADY_TOL			1e-9
+#define CHANDRA_MIN_R		8		/* rank-one covariance recursions from this
+									 * state dimension (below, the O(r^2)
+									 * Riccati step is as cheap) */
+#define CHANDRA_MAX_F1		50.0	/* ... and only when gamma(0) is below */
 #define U_BOUND				7.0		/* |u| bound on the tanh parametrisation */
 #define U_START				3.0		/* |u| bound on starting values */
 #ifndef CSS_STEP
@@ -255,7 +259,7 @@ typedef struct ArWork
 	double	   *e0,
 			   *eg;				/* nw each: innovations (data / ones) */
 	double	   *Fv;				/* nw: innovation variances (final pass) */
-	double	   *gb;				/* 4 nw: CSS gradient inputs */
+	double	   *gb;				/* 5 nw: CSS gradient inputs */
 	double	   *gam,
 			   *psi;			/* r + 1 */
 	double	   *M;				/* (pf + 1)^2 */
@@ -267,6 +271,9 @@ typedef struct ArWork
 			   *st,
 			   *Rv;				/* r each */
 	double	   *xh;				/* nfree: gradient work */
+	double	   *xev;			/* nfree: point of the last evaluation */
+	double		fev;			/* its value */
+	bool		have_ev;
 	double	   *fpad;			/* r: f_1..f_r, zero-padded */
 	double	   *kw;				/* 3 * (p+q+P+Q+1): polynomial work */
 	bool		keep;			/* final pass: keep e0/eg/Fv */
@@ -434,95 +441,126 @@ css_eval(ArWork *W)
 	const double *w = W->w;
 	const double *f = W->phif,
 			   *g = W->thetaf;
+	const int  *nzf = W->nzphi,
+			   *nzg = W->nztheta;
 	int			nw = W->nw,
-				pf = W->pf;
+				pf = W->pf,
+				nf = W->nnzphi,
+				ng = W->nnztheta,
+				qmax = ng > 0 ? nzg[ng - 1] : 0,
+				full = pf + qmax;	/* all MA lags valid */
+	double	   *e0 = W->e0,
+			   *egv = W->eg;
 	double		s00 = 0.0,
 				s01 = 0.0,
 				s11 = 0.0,
-				sumf = 1.0;
+				sumf = 1.0,
+				fs = 0.0;
 	bool		cmean = W->has_mean && !W->mean_fixed;
 	double		shift = (W->has_mean && W->mean_fixed) ? W->mean_val : 0.0;
+	/* state of the recursion on a series of ones (CSS_ONES_STEP) */
+	bool		settled = false;
+	int			run = 0;
+	double		egc = NAN,
+				egc2 = 0.0;
 	int			t,
 				k;
 
 	if (nw - pf < 1)
 		return FC_OPTIM_PENALTY;
-	for (k = 0; k < W->nnzphi; k++)
-		sumf -= f[W->nzphi[k]];
+	for (k = 0; k < nf; k++)
+		sumf -= f[nzf[k]];
 	for (t = 0; t < pf; t++)
-		W->e0[t] = W->eg[t] = 0.0;
+		e0[t] = egv[t] = 0.0;
+	for (k = 0; k < nf; k++)
+		fs += f[nzf[k]];
+
+/*
+ * One step of the residual recursion on a series of ones (the slope of the
+ * residuals in the constant), run in the same loop as the one on the data
+ * so that the two dependency chains overlap.  It does not depend on the
+ * data and settles: once qmax + 1 successive values (all computed with
+ * every lag, t >= full) are bitwise equal, each later value is computed
+ * from the same operands, so it is that value exactly and the recursion
+ * stops.  The sums are accumulated in the same order either way.
+ */
+#define CSS_ONES_STEP(e) \
+	do { \
+		if (!settled) \
+		{ \
+			double		eg = sumf; \
+\
+			if (t >= full) \
+				for (k = 0; k < ng; k++) \
+					eg -= g[nzg[k]] * egv[t - nzg[k]]; \
+			else \
+				for (k = 0; k < ng && t - nzg[k] >= pf; k++) \
+					eg -= g[nzg[k]] * egv[t - nzg[k]]; \
+			egv[t] = eg; \
+			s01 += (e) * eg; \
+			s11 += eg * eg; \
+			run = eg == egc ? run + 1 : 1; \
+			egc = eg; \
+			if (run > qmax && t >= full) \
+			{ \
+				settled = true; \
+				egc2 = eg * eg; \
+			} \
+		} \
+		else \
+		{ \
+			egv[t] = egc; \
+			s01 += (e) * egc; \
+			s11 += egc2; \
+		} \
+	} while (0)
+
+	if (W->P == 0 && W->Q == 0)
 	{
-		const int  *nzf = W->nzphi,
-				   *nzg = W->nztheta;
-		int			nf = W->nnzphi,
-					ng = W->nnztheta,
-					full = pf + (ng > 0 ? nzg[ng - 1] : 0);	/* all MA lags valid */
-		double	   *e0 = W->e0,
-				   *egv = W->eg;
-		double		fs = 0.0;
+		/* non-seasonal: dense lags 1..pf, 1..qf */
+		double		sh = shift * (1.0 - fs);
+		int			qf = W->qf,
+					dfull = pf + qf;
 
-		for (k = 0; k < nf; k++)
-			fs += f[nzf[k]];
-		if (W->P == 0 && W->Q == 0)
+		for (t = pf; t < nw; t++)
 		{
-			/* non-seasonal: dense lags 1..pf, 1..qf */
-			double		sh = shift * (1.0 - fs);
-			int			nf = pf,
-						ng = W->qf,
-						full = pf + ng;
+			double		e = w[t] - sh;
+			const double *wt = w + t;
+			const double *et = e0 + t;
 
-			for (t = pf; t < nw; t++)
-			{
-				double		e = w[t] - sh;
-				const double *wt = w + t;
-				const double *et = e0 + t;
-
-				for (k = 1; k <= nf; k++)
-					e -= f[k] * wt[-k];
-				if (t >= full)
-					for (k = 1; k <= ng; k++)
-						e -= g[k] * et[-k];
-				else
-					for (k = 1; k <= ng && t - k >= pf; k++)
-						e -= g[k] * et[-k];
-				e0[t] = e;
-				s00 += e * e;
-			}
-		}
-		else
-			for (t = pf; t < nw; t++)
-			{
-				double		e = w[t] - shift * (1.0 - fs);
-
-				for (k = 0; k < nf; k++)
-					e -= f[nzf[k]] * w[t - nzf[k]];
-				if (t >= full)
-					for (k = 0; k < ng; k++)
-						e -= g[nzg[k]] * e0[t - nzg[k]];
-				else
-					for (k = 0; k < ng && t - nzg[k] >= pf; k++)
-						e -= g[nzg[k]] * e0[t - nzg[k]];
-				e0[t] = e;
-				s00 += e * e;
-			}
-		if (cmean)
-		{
-			for (t = pf; t < nw; t++)
-			{
-				double		eg = sumf;
-
-				if (t >= full)
-					for (k = 0; k < ng; k++)
-						eg -= g[nzg[k]] * egv[t - nzg[k]];
-				else
-					for (k = 0; k < ng && t - nzg[k] >= pf; k++)
-						eg -= g[nzg[k]] * egv[t - nzg[k]];
-				egv[t] = eg;
-				s01 += e0[t] * eg;
-				s11 += eg * eg;
-			}
+			for (k = 1; k <= pf; k++)
+				e -= f[k] * wt[-k];
+			if (t >= dfull)
+				for (k = 1; k <= qf; k++)
+					e -= g[k] * et[-k];
+			else
+				for (k = 1; k <= qf && t - k >= pf; k++)
+					e -= g[k] * et[-k];
+			e0[t] = e;
+			s00 += e * e;
+			if (cmean)
+				CSS_ONES_STEP(e);
 		}
 	}
+	else
+		for (t = pf; t < nw; t++)
+		{
+			double		e = w[t] - shift * (1.0 - fs);
+
+			for (k = 0; k < nf; k++)
+				e -= f[nzf[k]] * w[t - nzf[k]];
+			if (t >= full)
+				for (k = 0; k < ng; k++)
+					e -= g[nzg[k]] * e0[t - nzg[k]];
+			else
+				for (k = 0; k < ng && t - nzg[k] >= pf; k++)
+					e -= g[nzg[k]] * e0[t - nzg[k]];
+			e0[t] = e;
+			s00 += e * e;
+			if (cmean)
+				CSS_ONES_STEP(e);
+		}
+#undef CSS_ONES_STEP
 	W->mu = 0.0;
 	if (cmean && s11 > 0.0)
 		W->mu = s01 / s11;
@@ -749,9 +787,11 @@ kalman_eval(ArWork *W)
 	double		s00 = 0.0,
 				s01 = 0.0,
 				s11 = 0.0,
-				sumlog = 0.0;
+				sumlog = 0.0,
+				prodF = 1.0;
 	double		shift = (W->has_mean && W->mean_fixed) ? W->mean_val : 0.0;
 	bool		cmean = W->has_mean && !W->mean_fixed;
+	bool		keep = W->keep;
 	bool		steady = false;
 
 	if (!init_pcov(W))
@@ -763,23 +803,119 @@ kalman_eval(ArWork *W)
 	}
 	for (i = 0; i < r; i++)
 		fp[i] = i + 1 <= pf ? f[i + 1] : 0.0;
-	for (t = 0; t < nw && !steady; t++)
+	t = 0;
+	if (!keep && r >= CHANDRA_MIN_R && P[0] <= CHANDRA_MAX_F1)
+	{
+		/*
+		 * Chandrasekhar-type recursions (Morf, Sidhu & Kailath 1974): with
+		 * the stationary initial covariance, P_{t+1} - P_t has rank one,
+		 * s_t y_t y_t'.  Writing G_t = T P_t Z' (gain K_t = G_t / F_t) and
+		 * u = y_t[0], the Riccati recursion P_{t+1} = T P_t T' + RR' -
+		 * G_t G_t' / F_t gives, exactly,
+		 *	   F_{t+1} = F_t + s_t u^2,	G_{t+1} = G_t + s_t u T y_t,
+		 *	   y_{t+1} = T y_t - (u / F_t) G_t,	 s_{t+1} = s_t F_t / F_{t+1},
+		 * starting from y_1 = G_1, s_1 = -1 / F_1: O(r) per step instead of
+		 * O(r^2).  P itself is not formed, so the final pass (keep, whose
+		 * P_{n+1} the forecasts need) runs the Riccati recursion below.
+		 * F_{t+1} = F_t + s u^2 cancels when F_1 = gamma(0) is large (near
+		 * a unit root): against a long-double Riccati filter the objective
+		 * was off by up to 2e-6 relative for F_1 ~ 1e4, <= 4e-11 for
+		 * F_1 <= 50 (160 random seasonal models on M4 H1), so beyond
+		 * CHANDRA_MAX_F1 the Riccati recursion is used.
+		 */
+		double	   *G = c,
+				   *y = W->st;
+		double		F = P[0],
+					s = -1.0 / F;
+
+		for (i = 0; i + 1 < r; i++)
+			G[i] = fp[i] * F + P[i + 1];
+		G[r - 1] = fp[r - 1] * F;
+		for (i = 0; i < r; i++)
+			y[i] = G[i];
+		for (; t < nw && !steady; t++)
+		{
+			double		x0 = w[t] - shift;
+			double		v0 = x0 - a0[0],
+						vg = 1.0 - ag[0],
+						iF,
+						u,
+						uF,
+						su,
+						Fn,
+						a00 = a0[0],
+						ag0 = ag[0];
+
+			if (!(F > 1e-12) || !isfinite(F))
+				return FC_OPTIM_PENALTY;
+			iF = 1.0 / F;
+			prodF *= F;
+			if (prodF > 1e200)
+			{
+				sumlog += log(prodF);
+				prodF = 1.0;
+			}
+			s00 += v0 * v0 * iF;
+			/* predicted state: a <- T a + K v */
+			for (i = 0; i + 1 < r; i++)
+				a0[i] = fp[i] * a00 + a0[i + 1] + G[i] * iF * v0;
+			a0[r - 1] = fp[r - 1] * a00 + G[r - 1] * iF * v0;
+			if (cmean)
+			{
+				s01 += v0 * vg * iF;
+				s11 += vg * vg * iF;
+				for (i = 0; i + 1 < r; i++)
+					ag[i] = fp[i] * ag0 + ag[i + 1] + G[i] * iF * vg;
+				ag[r - 1] = fp[r - 1] * ag0 + G[r - 1] * iF * vg;
+			}
+			/* the rank-one update */
+			u = y[0];
+			uF = u * iF;
+			su = s * u;
+			Fn = F + su * u;
+			for (i = 0; i < r; i++)
+			{
+				double		ty = fp[i] * u + (i + 1 < r ? y[i + 1] : 0.0);
+
+				y[i] = ty - uF * G[i];
+				G[i] += su * ty;
+			}
+			s *= F / Fn;
+			F = Fn;
+			if (fabs(F - 1.0) < STEADY_TOL)
+				steady = true;
+		}
+	}
+	for (; t < nw && !steady; t++)
 	{
 		double		F = P[0];
 		double		x0 = w[t] - shift;
 		double		v0 = x0 - a0[0],
-					vg = 1.0 - ag[0];
+					vg = 1.0 - ag[0],
+					iF;
 
 		if (!(F > 1e-12) || !isfinite(F))
 			return FC_OPTIM_PENALTY;
-		sumlog += log(F);
-		s00 += v0 * v0 / F;
+		iF = 1.0 / F;
+
+		/*
+		 * sum log F_t as the log of a running product (one log per
+		 * several hundred steps instead of one per step; F >= 1 up to rounding, so the
+		 * product only grows)
+		 */
+		prodF *= F;
+		if (prodF > 1e200)
+		{
+			sumlog += log(prodF);
+			prodF = 1.0;
+		}
+		s00 += v0 * v0 * iF;
 		if (cmean)
 		{
-			s01 += v0 * vg / F;
-			s11 += vg * vg / F;
+			s01 += v0 * vg * iF;
+			s11 += vg * vg * iF;
 		}
-		if (W->keep)
+		if (keep)
 		{
 			W->e0[t] = v0;
 			W->eg[t] = vg;
@@ -787,7 +923,7 @@ kalman_eval(ArWork *W)
 		}
 		/* filtered state (first component known exactly), predicted */
 		for (i = 0; i < r; i++)
-			c[i] = P[i] / F;	/* row 0 of the upper triangle */
+			c[i] = P[i] * iF;	/* row 0 of the upper triangle / F */
 		for (i = 0; i + 1 < r; i++)
 			a0[i] = fp[i] * x0 + a0[i + 1] + c[i + 1] * v0;
 		a0[r - 1] = fp[r - 1] * x0;
@@ -800,43 +936,82 @@ kalman_eval(ArWork *W)
 		/* P <- shift(P - c c' F) + R R' (upper triangle, in place) */
 		for (i = 0; i + 1 < r; i++)
 		{
-			double		ci = c[i + 1] * F;
+			double		ci = c[i + 1] * F,
+						Ri = R[i];
 			double	   *Pi = P + i * r;
 			const double *Pn = P + (i + 1) * r + 1;
+			const double *cn = c + 1;
 
 			for (l = i; l + 1 < r; l++)
-				Pi[l] = Pn[l] - ci * c[l + 1] + R[i] * R[l];
-			Pi[r - 1] = R[i] * R[r - 1];
+				Pi[l] = Pn[l] - ci * cn[l] + Ri * R[l];
+			Pi[r - 1] = Ri * R[r - 1];
 		}
 		P[(r - 1) * r + r - 1] = R[r - 1] * R[r - 1];
 		if (fabs(P[0] - 1.0) < STEADY_TOL)
 			steady = true;
 	}
-	/* steady state: F = 1, gain R, O(r) per step */
-	for (; t < nw; t++)
-	{
-		double		x0 = w[t] - shift;
-		double		v0 = x0 - a0[0];
+	sumlog += log(prodF);
 
-		s00 += v0 * v0;
-		if (W->keep)
+	/*
+	 * Steady state: F = 1, gain R, O(r) per step.  The filter on the ones
+	 * does not depend on the data: once a step leaves its state bitwise
+	 * unchanged, every later step does too, and only the sums go on.
+	 */
+	if (!cmean)
+		for (; t < nw; t++)
 		{
-			W->e0[t] = v0;
-			W->eg[t] = 1.0 - ag[0];
-			W->Fv[t] = 1.0;
-		}
-		for (i = 0; i + 1 < r; i++)
-			a0[i] = fp[i] * x0 + a0[i + 1] + R[i + 1] * v0;
-		a0[r - 1] = fp[r - 1] * x0;
-		if (cmean)
-		{
-			double		vg = 1.0 - ag[0];
+			double		x0 = w[t] - shift;
+			double		v0 = x0 - a0[0];
 
-			s01 += v0 * vg;
-			s11 += vg * vg;
+			s00 += v0 * v0;
+			if (keep)
+			{
+				W->e0[t] = v0;
+				W->eg[t] = 1.0 - ag[0];
+				W->Fv[t] = 1.0;
+			}
 			for (i = 0; i + 1 < r; i++)
-				ag[i] = fp[i] + ag[i + 1] + R[i + 1] * vg;
-			ag[r - 1] = fp[r - 1];
+				a0[i] = fp[i] * x0 + a0[i + 1] + R[i + 1] * v0;
+			a0[r - 1] = fp[r - 1] * x0;
+		}
+	else
+	{
+		bool		gsettled = false;
+		double		vg = 0.0,
+					vg2 = 0.0;
+
+		for (; t < nw; t++)
+		{
+			double		x0 = w[t] - shift;
+			double		v0 = x0 - a0[0];
+
+			s00 += v0 * v0;
+			for (i = 0; i + 1 < r; i++)
+				a0[i] = fp[i] * x0 + a0[i + 1] + R[i + 1] * v0;
+			a0[r - 1] = fp[r - 1] * x0;
+			if (!gsettled)
+			{
+				bool		same = true;
+
+				vg = 1.0 - ag[0];
+				vg2 = vg * vg;
+				for (i = 0; i + 1 < r; i++)
+				{
+					double		v = fp[i] + ag[i + 1] + R[i + 1] * vg;
+
+					same = same && v == ag[i];
+					ag[i] = v;
+				}
+				gsettled = same;
+			}
+			s01 += v0 * vg;
+			s11 += vg2;
+			if (keep)
+			{
+				W->e0[t] = v0;
+				W->eg[t] = vg;
+				W->Fv[t] = 1.0;
+			}
 		}
 	}
 	W->steady = steady;
@@ -864,15 +1039,28 @@ typedef struct ObjCtx
 {
 	ArWork	   *W;
 	bool		ml;
+	/*
+	 * The optimiser evaluates line-search trial points without gradient and
+	 * asks again, with gradient, at the accepted one: the value (and, for
+	 * CSS, the residuals in W the exact gradient is built from) of the last
+	 * plain evaluation is kept for that.
+	 */
+	bool		have_last;
+	double		flast;
+	double	   *xlast;			/* nfree */
 } ObjCtx;
 
 static double
 obj_value(ArWork *W, bool ml, const double *x)
 {
+	double		f;
+
 	W->nevals++;
-	if (!set_coef(W, x))
-		return FC_OPTIM_PENALTY;
-	return ml ? kalman_eval(W) : css_eval(W);
+	f = set_coef(W, x) ? (ml ? kalman_eval(W) : css_eval(W)) : FC_OPTIM_PENALTY;
+	memcpy(W->xev, x, sizeof(double) * W->nfree);
+	W->fev = f;
+	W->have_ev = true;
+	return f;
 }
 
 /*
@@ -907,11 +1095,11 @@ css_gradient(ArWork *W, double *grad)
 			   *theta = W->coef + W->p,
 			   *sphi = W->coef + W->p + W->q,
 			   *sth = W->coef + W->p + W->q + W->P;
-
-	double	   *sv = W->gb,
-			   *av = W->gb + nw,
-			   *y1 = W->gb + 2 * nw,
-			   *y2 = W->gb + 3 * nw;
+	double	   *wc = W->gb,
+			   *sv = wc,
+			   *av = wc,
+			   *y1 = e,
+			   *y2 = e;
 
 	/* final residuals into e (zero before pf) */
 	for (t = 0; t < pf && t < nw; t++)
@@ -919,91 +1107,148 @@ css_gradient(ArWork *W, double *grad)
 	if (W->has_mean && !W->mean_fixed)
 		for (t = pf; t < nw; t++)
 			e[t] -= W->mu * W->eg[t];
-	/* the input series (before shifting by the coefficient's lag) */
-	if (W->p > 0)
+	/*
+	 * The input series (before shifting by the coefficient's lag): w - c,
+	 * filtered by the other polynomial of the same side when there is one
+	 * (without, the arrays are w - c and e themselves).
+	 */
+	for (t = 0; t < nw; t++)
+		wc[t] = w[t] - c;
+	if (W->p > 0 && W->P > 0)
+	{
+		sv = W->gb + nw;
+		av = W->gb + 2 * nw;
 		for (t = 0; t < nw; t++)
 		{
-			double		v = w[t] - c;
+			double		v = wc[t],
+						a = wc[t];
 
 			for (j = 1; j <= W->P && t - m * j >= 0; j++)
 				v -= sphi[j - 1] * (w[t - m * j] - c);
-			sv[t] = v;
-		}
-	if (W->P > 0)
-		for (t = 0; t < nw; t++)
-		{
-			double		a = w[t] - c;
-
 			for (j = 1; j <= W->p && t - j >= 0; j++)
 				a -= phi[j - 1] * (w[t - j] - c);
+			sv[t] = v;
 			av[t] = a;
 		}
-	if (W->q > 0)
+	}
+	if (W->q > 0 && W->Q > 0)
+	{
+		y1 = W->gb + 3 * nw;
+		y2 = W->gb + 4 * nw;
 		for (t = 0; t < nw; t++)
 		{
-			double		b1 = e[t];
+			double		b1 = e[t],
+						b2 = e[t];
 
 			for (j = 1; j <= W->Q && t - m * j >= 0; j++)
 				b1 += sth[j - 1] * e[t - m * j];
-			y1[t] = b1;
-		}
-	if (W->Q > 0)
-		for (t = 0; t < nw; t++)
-		{
-			double		b2 = e[t];
-
 			for (j = 1; j <= W->q && t - j >= 0; j++)
 				b2 += theta[j - 1] * e[t - j];
+			y1[t] = b1;
 			y2[t] = b2;
 		}
+	}
 	/*
 	 * Adjoint: grad_i = sum_t e_t d_t = sum_s rho_s in_s with rho solving
 	 * the transposed recursion rho_s = e_s - sum_k g_k rho_{s+k}.
 	 */
-	for (t = nw - 1; t >= pf; t--)
 	{
-		double		r = e[t];
+		const int  *nzg = W->nztheta;
+		int			ng = W->nnztheta,
+					qmax = ng > 0 ? nzg[ng - 1] : 0;
 
-		for (k = 0; k < W->nnztheta; k++)
+		for (t = nw - 1; t >= pf; t--)
 		{
-			int			l2 = W->nztheta[k];
+			double		r = e[t];
 
-			if (t + l2 >= nw)
-				break;
-			r -= g[l2] * rho[t + l2];
+			if (t + qmax < nw)
+				for (k = 0; k < ng; k++)
+					r -= g[nzg[k]] * rho[t + nzg[k]];
+			else
+				for (k = 0; k < ng && t + nzg[k] < nw; k++)
+					r -= g[nzg[k]] * rho[t + nzg[k]];
+			rho[t] = r;
 		}
-		rho[t] = r;
 	}
-	for (fi = 0; fi < W->nfree; fi++)
+	/*
+	 * grad_i = -sum_{t >= max(pf, lag_i)} rho_t src_i[t - lag_i] / ssq, four
+	 * coefficients per pass over t: each sum is still accumulated in the
+	 * order of t, but the four chains run side by side.
+	 */
+	for (fi = 0; fi < W->nfree; fi += 4)
 	{
-		int			ci = W->free_idx[fi];
-		int			lag;
-		const double *src;
-		double		acc = 0.0;
+		const double *src[4];
+		int			lag[4],
+					t0[4],
+					tc = pf,
+					nb = W->nfree - fi < 4 ? W->nfree - fi : 4,
+					b;
+		double		acc[4] = {0.0, 0.0, 0.0, 0.0};
 
-		if (ci < W->p)
+		for (b = 0; b < 4; b++)
 		{
-			src = sv;
-			lag = ci + 1;
+			int			ci = W->free_idx[fi + (b < nb ? b : nb - 1)];
+
+			if (ci < W->p)
+			{
+				src[b] = sv;
+				lag[b] = ci + 1;
+			}
+			else if (ci < W->p + W->q)
+			{
+				src[b] = y1;
+				lag[b] = ci - W->p + 1;
+			}
+			else if (ci < W->p + W->q + W->P)
+			{
+				src[b] = av;
+				lag[b] = (ci - W->p - W->q + 1) * m;
+			}
+			else
+			{
+				src[b] = y2;
+				lag[b] = (ci - W->p - W->q - W->P + 1) * m;
+			}
+			t0[b] = pf > lag[b] ? pf : lag[b];
+			if (t0[b] > tc)
+				tc = t0[b];
 		}
-		else if (ci < W->p + W->q)
+		if (tc > nw)
+			tc = nw;
+		/* the first terms of the sums that start earlier */
+		for (b = 0; b < nb; b++)
+			for (t = t0[b]; t < tc; t++)
+				acc[b] -= rho[t] * src[b][t - lag[b]];
 		{
-			src = y1;
-			lag = ci - W->p + 1;
+			const double *s0 = src[0],
+					   *s1 = src[1],
+					   *s2 = src[2],
+					   *s3 = src[3];
+			int			l0 = lag[0],
+						l1 = lag[1],
+						l2 = lag[2],
+						l3 = lag[3];
+			double		a0 = acc[0],
+						a1 = acc[1],
+						a2 = acc[2],
+						a3 = acc[3];
+
+			for (t = tc; t < nw; t++)
+			{
+				double		r = rho[t];
+
+				a0 -= r * s0[t - l0];
+				a1 -= r * s1[t - l1];
+				a2 -= r * s2[t - l2];
+				a3 -= r * s3[t - l3];
+			}
+			acc[0] = a0;
+			acc[1] = a1;
+			acc[2] = a2;
+			acc[3] = a3;
 		}
-		else if (ci < W->p + W->q + W->P)
-		{
-			src = av;
-			lag = (ci - W->p - W->q + 1) * m;
-		}
-		else
-		{
-			src = y2;
-			lag = (ci - W->p - W->q - W->P + 1) * m;
-		}
-		for (t = pf > lag ? pf : lag; t < nw; t++)
-			acc -= rho[t] * src[t - lag];
-		grad[fi] = acc / W->ssq;
+		for (b = 0; b < nb; b++)
+			grad[fi + b] = acc[b] / W->ssq;
 	}
 }
 
@@ -1012,11 +1257,27 @@ obj_grad(const double *x, double *grad, void *vctx)
 {
 	ObjCtx	   *oc = (ObjCtx *) vctx;
 	ArWork	   *W = oc->W;
-	double		f = obj_value(W, oc->ml, x);
+	double		f;
 	int			i,
 				n = W->nfree;
 
-	if (f >= FC_OPTIM_PENALTY || grad == NULL)
+	if (grad != NULL && oc->have_last &&
+		memcmp(x, oc->xlast, sizeof(double) * n) == 0)
+		f = oc->flast;
+	else
+		f = obj_value(W, oc->ml, x);
+	oc->have_last = false;
+	if (grad == NULL)
+	{
+		if (f < FC_OPTIM_PENALTY)
+		{
+			memcpy(oc->xlast, x, sizeof(double) * n);
+			oc->flast = f;
+			oc->have_last = true;
+		}
+		return f;
+	}
+	if (f >= FC_OPTIM_PENALTY)
 		return f;
 	if (!oc->ml && !W->transformed && W->ssq > 0.0)
 	{
@@ -1093,12 +1354,12 @@ work_init(ArWork *W, const double *w, int nw, const FcArimaSpec *s,
 	W->has_mean = has_mean;
 	nd = (size_t) (narma + 1)	/* coef */
 		+ (size_t) (pf + 1) + (qf + 1)
-		+ (size_t) 7 * (nw > 0 ? nw : 1)
+		+ (size_t) 8 * (nw > 0 ? nw : 1)
 		+ (size_t) 2 * (r + pf + qf + 2)	/* gam, psi */
 		+ (size_t) (pf + 1) * (pf + 1) + (pf + 1)
 		+ (size_t) r * r
 		+ (size_t) 6 * r
-		+ (size_t) (narma + 1)	/* xh */
+		+ (size_t) 2 * (narma + 1)	/* xh, xev */
 		+ (size_t) 5 * (narma + 2)	/* kw */
 		+ (size_t) (pf + qf + narma + 3);	/* int arrays (as doubles) */
 	mem = (double *) fc_alloc(sizeof(double) * nd);
@@ -1115,7 +1376,7 @@ work_init(ArWork *W, const double *w, int nw, const FcArimaSpec *s,
 	W->Fv = mem;
 	mem += nw > 0 ? nw : 1;
 	W->gb = mem;
-	mem += 4 * (nw > 0 ? nw : 1);
+	mem += 5 * (nw > 0 ? nw : 1);
 	W->gam = mem;
 	mem += r + pf + qf + 2;
 	W->psi = mem;
@@ -1139,6 +1400,8 @@ work_init(ArWork *W, const double *w, int nw, const FcArimaSpec *s,
 	W->fpad = mem;
 	mem += r;
 	W->xh = mem;
+	mem += narma + 1;
+	W->xev = mem;
 	mem += narma + 1;
 	W->kw = mem;
 	mem += 5 * (narma + 2);
@@ -1228,15 +1491,28 @@ check_spec(const FcArimaSpec *s)
 	return FC_OK;
 }
 
+/* the outcome of one CSS optimisation (fit_core) */
+typedef struct CssMemo
+{
+	bool		have;
+	FcStatus	st;
+	double		x[FC_ARIMA_MAX_PQ * 2 + FC_ARIMA_MAX_SPQ * 2];
+} CssMemo;
+
 /*
  * Core fit on the original series.  css_only: stop after CSS.  On success
- * fills *out (allocated here) and, when icss != NULL, the CSS criterion
- * parts.  `w`/`tmp` are caller scratch of n doubles.
+ * fills *out (allocated here); with crit_only, only the criteria (no
+ * residuals, state or covariance).  `w`/`tmp` are caller scratch of n
+ * doubles.  memo (NULL: none) keeps the outcome of the CSS optimisation
+ * for the same specification, fixed = NULL and max_eval: the first fit
+ * stores it, a later one starts from it instead of repeating the identical
+ * (deterministic) optimisation.
  */
 static FcStatus
 fit_core(const double *y, int n, const FcArimaSpec *spec0,
 		 const double *fixed, int nfixed, bool css_only, bool crit_only,
-		 int max_eval, double *wbuf, double *tmp, FcArimaModel *out)
+		 int max_eval, double *wbuf, double *tmp, CssMemo *memo,
+		 FcArimaModel *out)
 {
 	FcArimaSpec s = *spec0;
 	ArWork		W;
@@ -1303,10 +1579,12 @@ fit_core(const double *y, int n, const FcArimaSpec *spec0,
 			W.coef[i] = fixed[i];
 	}
 
-	x = (double *) fc_alloc(sizeof(double) * 4 * (W.nfree + 1));
+	x = (double *) fc_alloc(sizeof(double) * 5 * (W.nfree + 1));
 	step = x + W.nfree + 1;
 	lo = step + W.nfree + 1;
 	hi = lo + W.nfree + 1;
+	oc.xlast = hi + W.nfree + 1;
+	oc.have_last = false;
 	for (i = 0; i < W.nfree; i++)
 	{
 		x[i] = 0.0;
@@ -1320,6 +1598,7 @@ fit_core(const double *y, int n, const FcArimaSpec *spec0,
 	bo.max_iter = 100;
 	bo.ftol_rel = CSS_FTOL;
 	bo.ftol_abs = 1e-12;
+	bo.lazy_grad = true;
 
 	/* feasibility of the start (fixed values) */
 	if (!set_coef(&W, x))
@@ -1345,7 +1624,22 @@ fit_core(const double *y, int n, const FcArimaSpec *spec0,
 			for (i = 0; i < W.nfree; i++)
 				step[i] = CSS_STEP;
 			W.unconstrained = true;
-			st = fc_bfgs(obj_grad, &oc, W.nfree, x, step, NULL, NULL, &bo, &res);
+			if (memo != NULL && memo->have)
+			{
+				memcpy(x, memo->x, sizeof(double) * W.nfree);
+				st = memo->st;
+			}
+			else
+			{
+				oc.have_last = false;
+				st = fc_bfgs(obj_grad, &oc, W.nfree, x, step, NULL, NULL, &bo, &res);
+				if (memo != NULL)
+				{
+					memcpy(memo->x, x, sizeof(double) * W.nfree);
+					memo->st = st;
+					memo->have = true;
+				}
+			}
 			W.unconstrained = false;
 			if (css_only && st == FC_OK)
 			{
@@ -1386,6 +1680,7 @@ fit_core(const double *y, int n, const FcArimaSpec *spec0,
 				for (i = 0; i < W.nfree; i++)
 					x[i] = 0.0;
 			}
+			oc.have_last = false;
 			st = fc_bfgs(obj_grad, &oc, W.nfree, x, step, NULL, NULL, &bo, &res);
 			if (st != FC_OK)
 			{
@@ -1398,7 +1693,12 @@ fit_core(const double *y, int n, const FcArimaSpec *spec0,
 css_final:
 	/* final evaluation at x, keeping innovations */
 	W.keep = true;
-	fval = obj_value(&W, !css_only, x);
+	if (css_only && crit_only && W.have_ev &&
+		memcmp(W.xev, x, sizeof(double) * W.nfree) == 0)
+		fval = W.fev;			/* W holds that evaluation (the CSS criteria
+								 * do not need the residuals) */
+	else
+		fval = obj_value(&W, !css_only, x);
 	if (!(fval < FC_OPTIM_PENALTY))
 	{
 		st = FC_ERR_NUMERICAL;
@@ -1513,7 +1813,7 @@ fc_arima_fit(const double *y, int n, const FcArimaSpec *spec,
 		return FC_ERR_NONFINITE;
 	buf = (double *) fc_alloc(sizeof(double) * 2 * n);
 	st = fit_core(y, n, spec, ctl->fixed, ctl->nfixed, ctl->css_only, false,
-				  ctl->max_eval, buf, buf + n, out);
+				  ctl->max_eval, buf, buf + n, NULL, out);
 	fc_free(buf);
 	return st;
 }
@@ -1697,6 +1997,7 @@ typedef struct Cand
 				Q;
 	bool		c;
 	double		ic;
+	CssMemo		css;			/* approximation: its CSS fit, for the refit */
 } Cand;
 
 typedef struct AutoCtx
@@ -1764,8 +2065,9 @@ auto_try(AutoCtx *A, int p, int q, int P, int Q, bool c)
 	s.Q = Q;
 	s.m = A->m;
 	s.constant = c;
+	A->cand[A->ncand].css.have = false;
 	st = fit_core(A->y, A->n, &s, NULL, 0, A->approx, A->approx, A->max_eval,
-				  A->wbuf, A->tmp, &fit);
+				  A->wbuf, A->tmp, A->approx ? &A->cand[A->ncand].css : NULL, &fit);
 	if (st == FC_OK)
 	{
 		if (model_roots_ok(&fit) && isfinite(fit.aicc))
@@ -2022,7 +2324,7 @@ fc_arima_auto(const double *y, int n, int m, const FcArimaControl *ctl,
 			s.constant = A->cand[bi].c;
 			A->cand[bi].ic = HUGE_VAL;
 			if (fit_core(y, n, &s, NULL, 0, false, false, A->max_eval, A->wbuf,
-						 A->tmp, &fit) == FC_OK)
+						 A->tmp, &A->cand[bi].css, &fit) == FC_OK)
 			{
 				if (model_roots_ok(&fit) && isfinite(fit.aicc))
 				{
@@ -2057,7 +2359,7 @@ fc_arima_auto(const double *y, int n, int m, const FcArimaControl *ctl,
 			if (fb[i][2] && !s.constant)
 				continue;
 			if (fit_core(y, n, &s, NULL, 0, false, false, A->max_eval, A->wbuf,
-						 A->tmp, out) == FC_OK)
+						 A->tmp, NULL, out) == FC_OK)
 				st = FC_OK;
 		}
 	}
@@ -2469,3 +2771,5 @@ fc_arima_unpack(const double *src, int len, FcArimaModel *out)
 	out->resid = NULL;
 	return FC_OK;
 }
+
+

@@ -466,6 +466,7 @@ fc_bfgs_options_init(FcBfgsOptions *opt)
 	opt->ftol_abs = 1e-8;
 	opt->ftol_rel = 1e-10;
 	opt->gtol = 1e-6;
+	opt->lazy_grad = false;
 }
 
 typedef struct BfgsState
@@ -664,7 +665,17 @@ fc_bfgs(FcObjectiveGrad fn, void *ctx, int dim, double *x,
 		{
 			for (i = 0; i < dim; i++)
 				un[i] = u[i] + t * dir[i];
-			fn_ = bfgs_eval(&bs, un, gn);
+			fn_ = bfgs_eval(&bs, un, opt->lazy_grad ? NULL : gn);
+			if (fn_ < FC_OPTIM_PENALTY && fn_ <= f + 1e-4 * t * slope &&
+				opt->lazy_grad)
+			{
+				/* gradient at the accepted point (not counted again) */
+				double		fg = bfgs_eval(&bs, un, gn);
+
+				st->nevals--;
+				if (fg >= FC_OPTIM_PENALTY)
+					fn_ = FC_OPTIM_PENALTY; /* as if infeasible */
+			}
 			if (fn_ < FC_OPTIM_PENALTY && fn_ <= f + 1e-4 * t * slope)
 			{
 				accepted = true;

@@ -73,6 +73,13 @@ typedef struct FcBfgsOptions
 	double		ftol_abs;		/* stop when two successive iterations each */
 	double		ftol_rel;		/*	 improve f by <= ftol_abs + ftol_rel |f| */
 	double		gtol;			/* ... or max_i |g_i step_i| <= gtol */
+	bool		lazy_grad;		/* false (default): every point is evaluated
+								 * with its gradient.  true: line-search trial
+								 * points are evaluated without (grad = NULL)
+								 * and the gradient is asked for only at the
+								 * accepted point, by a second call at the
+								 * same x (the objective may cache f).  Same
+								 * iterates, fewer gradients. */
 } FcBfgsOptions;
 
 extern void fc_bfgs_options_init(FcBfgsOptions *opt);
