@@ -460,7 +460,11 @@ append_double(StringInfo buf, double v)
 	{
 		char		tmp[64];
 
-		snprintf(tmp, sizeof(tmp), "%.17g", v);
+		/*
+		 * JSON numbers have no negative zero (jsonb reads "-0" as 0), so
+		 * write 0: the text form then reads back to the same text.
+		 */
+		snprintf(tmp, sizeof(tmp), "%.17g", v == 0.0 ? 0.0 : v);
 		appendStringInfoString(buf, tmp);
 	}
 }
