@@ -14,8 +14,8 @@
  *		continuous distribution.
  *	 2. Several seasonal periods that fit at least twice in the series
  *		(hourly data: day and week): the median of MSTL+ARIMA, MSTL+ETS,
- *		the same two on log(y) when y > 0, and seasonal naive with the
- *		shortest period.  MSTL removes every seasonal pattern, the adjusted
+ *		the same two on log(y) when y > 0, seasonal ARIMA and seasonal
+ *		naive with the shortest period.  MSTL removes every seasonal pattern, the adjusted
  *		series is forecast by a non-seasonal model, the seasons are added
  *		back; the log versions suit seasons whose amplitude grows with the
  *		level.
@@ -82,6 +82,7 @@ fit_multi_seasonal(const double *y, int n, const int *periods, int nperiods,
 			subs[k++] = sub;
 		}
 	}
+	subs[k++] = fc_fit_series(y, n, periods[0], FC_METHOD_ARIMA, opts);
 	subs[k++] = fc_fit_series(y, n, periods[0], FC_METHOD_SNAIVE, opts);
 	fc_fallback_count = saved_count;
 	memcpy(fc_fallback_by_reason, saved_by_reason, sizeof(saved_by_reason));
@@ -149,7 +150,7 @@ fc_auto_reason(const FcModel *model, char *buf, size_t len)
 		case FC_METHOD_ENSEMBLE:
 			/* states[2] is the first member's method (composite.h) */
 			if (model->nstates > 2 && model->states[2] == FC_METHOD_MSTL)
-				snprintf(buf, len, "several seasonal periods: median of MSTL models and seasonal naive");
+				snprintf(buf, len, "several seasonal periods: median of MSTL models, seasonal ARIMA and seasonal naive");
 			else
 				snprintf(buf, len, "median of ETS, ARIMA and Theta");
 			break;

@@ -16,7 +16,7 @@
 #
 # The choice recorded in src/router.c: weekly (one period) the median of
 # ets, arima and theta; hourly (two periods) the median of mstl+arima,
-# mstl+ets, log mstl+arima, log mstl+ets and snaive(24).  Runtime ~15 min
+# mstl+ets, log mstl+arima, log mstl+ets, arima(24) and snaive(24).  Runtime ~15 min
 # (hourly seasonal ARIMA dominates).
 set -uo pipefail
 
