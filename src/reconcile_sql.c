@@ -179,6 +179,15 @@ typedef struct Base
 	bool		step_major;		/* the last row was the next node */
 	int64		rows;
 
+	/*
+	 * While every new path is greater (ltree order) than the previous new
+	 * one, a path that is not the last one seen cannot have been seen
+	 * before, so nodes are appended without hashing and the tree is built
+	 * with a stack (base_build_tree).  The first path out of order switches
+	 * to the hash table (base_hash_all) for the rest of the query.
+	 */
+	bool		sorted;
+
 	/* the tree, after base_build_tree */
 	int32	   *order;			/* ltree order -> node */
 	int32	   *parent;			/* in ltree order */
@@ -387,6 +396,7 @@ base_init(Base *b, MemoryContext cxt)
 	b->stepval = palloc(sizeof(int32) * b->hcap);
 	b->col = palloc(sizeof(double *) * b->hcap);
 	b->last_node = -1;
+	b->sorted = true;
 }
 
 static void
@@ -396,6 +406,105 @@ fill_nan(double *p, Size from, Size to)
 
 	for (i = from; i < to; i++)
 		p[i] = NAN;
+}
+
+/*
+ * ltree order of two validated ltree values (packed or not), as
+ * ltree_compare: level by level, labels by memcmp then length, a prefix
+ * before its extensions.
+ */
+static int
+ltree_payload_cmp(struct varlena *a, struct varlena *b)
+{
+	const char *pa = VARDATA_ANY(a);
+	const char *pb = VARDATA_ANY(b);
+	uint16		na,
+				nb;
+	Size		oa = LTREE_HDRSIZE - VARHDRSZ,
+				ob = LTREE_HDRSIZE - VARHDRSZ;
+
+	memcpy(&na, pa, sizeof(uint16));
+	memcpy(&nb, pb, sizeof(uint16));
+	while (na > 0 && nb > 0)
+	{
+		uint16		la,
+					lb;
+		int			r;
+
+		memcpy(&la, pa + oa, sizeof(uint16));
+		memcpy(&lb, pb + ob, sizeof(uint16));
+		r = memcmp(pa + oa + LEVEL_HDRSIZE, pb + ob + LEVEL_HDRSIZE, Min(la, lb));
+		if (r != 0)
+			return r;
+		if (la != lb)
+			return la < lb ? -1 : 1;
+		oa += MAXALIGN(la + LEVEL_HDRSIZE);
+		ob += MAXALIGN(lb + LEVEL_HDRSIZE);
+		na--;
+		nb--;
+	}
+	return na == nb ? 0 : na < nb ? -1 : 1;
+}
+
+/* Append the node of path value v (its text in b->keybuf); its index. */
+static int32
+base_add_node(Base *b, struct varlena *v, int nlevel, const QueryCtx *q)
+{
+	int32		i = b->n;
+	char	   *k;
+	Size		vs = VARSIZE_ANY(v);
+
+	if (nlevel == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("the %s query of forecastin.%s returned an empty path", q->what, q->func),
+				 errdetail("Every series needs a path of at least one label; the roots of the hierarchy have one label.")));
+	if (b->n == b->cap)
+	{
+		int32		k2;
+		Size		newcap = (Size) b->cap * 2;
+
+		if (newcap > MaxAllocSize / sizeof(double))
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("too many paths in the %s query of forecastin.%s", q->what, q->func)));
+		b->key = repalloc(b->key, sizeof(char *) * newcap);
+		b->depth = repalloc(b->depth, sizeof(int32) * newcap);
+		b->lt = repalloc(b->lt, sizeof(struct varlena *) * newcap);
+		for (k2 = 0; k2 < b->h; k2++)
+		{
+			b->col[k2] = repalloc(b->col[k2], sizeof(double) * newcap);
+			fill_nan(b->col[k2], b->cap, newcap);
+		}
+		b->cap = (int32) newcap;
+	}
+	k = arena_alloc(&b->arena, b->keybuf.len + 1);
+	memcpy(k, b->keybuf.data, b->keybuf.len + 1);
+	b->key[i] = k;
+	b->depth[i] = nlevel;
+	b->lt[i] = arena_alloc(&b->arena, vs);
+	memcpy(b->lt[i], v, vs);
+	b->n++;
+	return i;
+}
+
+/* Leave sorted mode: put every node so far in the hash table. */
+static void
+base_hash_all(Base *b)
+{
+	int32		i;
+
+	if (!b->sorted)
+		return;
+	b->sorted = false;
+	for (i = 0; i < b->n; i++)
+	{
+		bool		found;
+		PathEnt    *e = pathtab_insert(b->paths, b->key[i], &found);
+
+		Assert(!found);
+		e->node = i;
+	}
 }
 
 /* Node of the path value v, adding it when new. */
@@ -442,46 +551,21 @@ base_node(Base *b, struct varlena *v, const QueryCtx *q)
 	}
 
 	nlevel = ltree_text(v, &b->keybuf);
+	if (b->sorted)
+	{
+		/* beyond every path so far: new, no lookup needed */
+		if (b->n == 0 || ltree_payload_cmp(v, b->lt[b->n - 1]) > 0)
+		{
+			b->last_node = base_add_node(b, v, nlevel, q);
+			return b->last_node;
+		}
+		base_hash_all(b);
+	}
 	e = pathtab_insert(b->paths, b->keybuf.data, &found);
 	if (!found)
 	{
-		int32		i = b->n;
-		char	   *k;
-		Size		vs = VARSIZE_ANY(v);
-
-		if (nlevel == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("the %s query of forecastin.%s returned an empty path", q->what, q->func),
-					 errdetail("Every series needs a path of at least one label; the roots of the hierarchy have one label.")));
-		if (b->n == b->cap)
-		{
-			int32		k2;
-			Size		newcap = (Size) b->cap * 2;
-
-			if (newcap > MaxAllocSize / sizeof(double))
-				ereport(ERROR,
-						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-						 errmsg("too many paths in the %s query of forecastin.%s", q->what, q->func)));
-			b->key = repalloc(b->key, sizeof(char *) * newcap);
-			b->depth = repalloc(b->depth, sizeof(int32) * newcap);
-			b->lt = repalloc(b->lt, sizeof(struct varlena *) * newcap);
-			for (k2 = 0; k2 < b->h; k2++)
-			{
-				b->col[k2] = repalloc(b->col[k2], sizeof(double) * newcap);
-				fill_nan(b->col[k2], b->cap, newcap);
-			}
-			b->cap = (int32) newcap;
-		}
-		k = arena_alloc(&b->arena, b->keybuf.len + 1);
-		memcpy(k, b->keybuf.data, b->keybuf.len + 1);
-		e->key = k;
-		e->node = i;
-		b->key[i] = k;
-		b->depth[i] = nlevel;
-		b->lt[i] = arena_alloc(&b->arena, vs);
-		memcpy(b->lt[i], v, vs);
-		b->n++;
+		e->node = base_add_node(b, v, nlevel, q);
+		e->key = b->key[e->node];
 	}
 	b->last_node = e->node;
 	return e->node;
@@ -741,11 +825,66 @@ step_cmp(const void *a, const void *b)
 }
 
 /*
- * Parents from the path text, completeness of the (path, step) grid, and
- * the ltree order.  With reorder, b->col is permuted into that order.
+ * The tree of nodes that arrived in ltree order (b->sorted): each node's
+ * parent is the nearest node before it with one label less, found with a
+ * stack of the current ancestors; the order is the identity, nothing to
+ * reorder.  Returns false, having changed nothing in b, when a parent is
+ * missing (the general code then reports it).
  */
+static bool
+base_tree_sorted(Base *b)
+{
+	int32		n = b->n;
+	int32	   *par = palloc(sizeof(int32) * (n + 1));
+	int32	   *stack = palloc(sizeof(int32) * (n + 1));
+	bool	   *isagg = palloc0(sizeof(bool) * (n + 1));
+	int32		sp = 0,
+				i;
+
+	for (i = 0; i < n; i++)
+	{
+		int32		d = b->depth[i];
+
+		while (sp > 0 && b->depth[stack[sp - 1]] >= d)
+			sp--;
+		if (d == 1)
+			par[i] = -1;
+		else
+		{
+			int32		p = sp > 0 ? stack[sp - 1] : -1;
+			size_t		lp = p >= 0 ? strlen(b->key[p]) : 0;
+
+			if (p < 0 || b->depth[p] != d - 1 ||
+				strncmp(b->key[i], b->key[p], lp) != 0 || b->key[i][lp] != '.')
+			{
+				pfree(par);
+				pfree(stack);
+				pfree(isagg);
+				return false;
+			}
+			par[i] = p;
+			isagg[p] = true;
+		}
+		stack[sp++] = i;
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	b->n_agg = 0;
+	b->order = palloc(sizeof(int32) * (n + 1));
+	for (i = 0; i < n; i++)
+	{
+		b->order[i] = i;
+		b->n_agg += isagg[i];
+	}
+	b->parent = par;
+	pfree(stack);
+	pfree(isagg);
+	return true;
+}
+
+/* Parents, children sorted by label, ltree order, for any arrival order. */
 static void
-base_build_tree(Base *b, const QueryCtx *q, bool reorder)
+base_tree_general(Base *b, const QueryCtx *q, bool reorder)
 {
 	int32		n = b->n;
 	int32	   *par = palloc(sizeof(int32) * (n + 1));
@@ -760,22 +899,6 @@ base_build_tree(Base *b, const QueryCtx *q, bool reorder)
 				cnt = 0;
 	int32		i,
 				k;
-
-	/* every node has every step */
-	for (k = 0; k < b->h; k++)
-	{
-		const double *c = b->col[k];
-
-		for (i = 0; i < n; i++)
-			if (isnan(c[i]))
-				ereport(ERROR,
-						(errcode(ERRCODE_DATA_EXCEPTION),
-						 errmsg("missing forecast for path \"%s\" at step %d", b->key[i], b->stepval[k]),
-						 errdetail("Every path needs a forecast for every step that appears in the %s query (%d steps).",
-								   q->what, b->h),
-						 errhint("Restrict the query to a common horizon, or fill the gap.")));
-		CHECK_FOR_INTERRUPTS();
-	}
 
 	/* parents */
 	for (i = 0; i < n; i++)
@@ -866,12 +989,6 @@ base_build_tree(Base *b, const QueryCtx *q, bool reorder)
 		pfree(tmp);
 	}
 
-	b->step_order = palloc(sizeof(int32) * (b->h + 1));
-	for (k = 0; k < b->h; k++)
-		b->step_order[k] = k;
-	sort_steps = b->stepval;
-	qsort(b->step_order, b->h, sizeof(int32), step_cmp);
-
 	pfree(par);
 	pfree(start);
 	pfree(kids);
@@ -879,6 +996,46 @@ base_build_tree(Base *b, const QueryCtx *q, bool reorder)
 	pfree(roots);
 	pfree(stack);
 	pfree(pos);
+}
+
+/*
+ * Parents from the path text, completeness of the (path, step) grid, and
+ * the ltree order.  With reorder, b->col is permuted into that order.
+ */
+static void
+base_build_tree(Base *b, const QueryCtx *q, bool reorder)
+{
+	int32		n = b->n;
+	int32		i,
+				k;
+
+	/* every node has every step */
+	for (k = 0; k < b->h; k++)
+	{
+		const double *c = b->col[k];
+
+		for (i = 0; i < n; i++)
+			if (isnan(c[i]))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_EXCEPTION),
+						 errmsg("missing forecast for path \"%s\" at step %d", b->key[i], b->stepval[k]),
+						 errdetail("Every path needs a forecast for every step that appears in the %s query (%d steps).",
+								   q->what, b->h),
+						 errhint("Restrict the query to a common horizon, or fill the gap.")));
+		CHECK_FOR_INTERRUPTS();
+	}
+
+	if (!(b->sorted && base_tree_sorted(b)))
+	{
+		base_hash_all(b);
+		base_tree_general(b, q, reorder);
+	}
+
+	b->step_order = palloc(sizeof(int32) * (b->h + 1));
+	for (k = 0; k < b->h; k++)
+		b->step_order[k] = k;
+	sort_steps = b->stepval;
+	qsort(b->step_order, b->h, sizeof(int32), step_cmp);
 }
 
 /* ---------- residuals and history ---------- */
@@ -1022,6 +1179,7 @@ read_aux(Base *b, Aux *a, const char *sql, const QueryCtx *q)
 	int32		i;
 
 	MemoryContextSwitchTo(b->cxt);
+	base_hash_all(b);			/* rows are matched to nodes by path text */
 	memset(&r, 0, sizeof(r));
 	r.b = b;
 	r.a = a;

@@ -327,5 +327,25 @@ SELECT lvl AS level, count(*) AS nodes,
  GROUP BY ROLLUP (lvl) ORDER BY lvl NULLS LAST;
 SQL
 fi
+if [ $with_r = 1 ]; then
+	say ""
+	say "### diagnostic: MinT shrink with the base forecasts of one source and the residuals of the other"
+	say "    (attribution only: nothing here feeds back into the method or the options)"
+	"${PSQL[@]}" -P footer=off <<'SQL'
+CREATE TEMP TABLE diag AS
+SELECT v.b AS base_forecasts, v.r AS residuals, x.path, x.step, x.yhat
+  FROM (VALUES ('forecastin', 'forecastin'), ('forecastin', 'R'), ('R', 'forecastin'), ('R', 'R')) v(b, r),
+       LATERAL forecastin.reconcile(format('SELECT path, step, yhat FROM fc WHERE source = %L AND method = ''base''', v.b),
+                                    'mint_shrink',
+                                    jsonb_build_object('residuals', format('SELECT path, t, resid FROM resid WHERE source = %L', v.r))) x;
+SELECT base_forecasts, residuals,
+       round(avg(mase) FILTER (WHERE nlevel(path) = 4)::numeric, 3) AS bottom,
+       round(avg(mase)::numeric, 4) AS "all"
+  FROM (SELECT d.base_forecasts, d.residuals, d.path, avg(abs(t.y - d.yhat)) / s.s AS mase
+          FROM diag d JOIN test t USING (path, step) JOIN scale s USING (path)
+         GROUP BY 1, 2, 3, s.s) n
+ GROUP BY 1, 2 ORDER BY 1, 2;
+SQL
+fi
 say "R columns: the reference figures for forecast::ets + the same formulas (see the header); '-' = not given."
 say "report written to $results"
