@@ -11,7 +11,10 @@
 #   weekly|hourly|all    M4 set(s) (default all). Weekly: period 1, h = 13;
 #                        Hourly: period 24, h = 48.
 #   --methods LIST       forecastin methods, one timed query each (default
-#                        auto,arima,theta,croston,ets); options '{"period": P}'
+#                        auto,arima,theta,croston,ets); options '{"period": P}'.
+#                        LABEL@METHOD runs METHOD under another name, so one
+#                        method can run with several options (--opts-hourly
+#                        LABEL=JSON), e.g. mstl_arima@mstl
 #   --r-methods LIST     R forecast methods (default ets,thetaf,auto.arima;
 #                        "none" for none)
 #   --limit N            only the first N series of each set (M4 order)
@@ -82,7 +85,7 @@ case "$limit$hsub" in ''|*[!0-9]*) echo "m4_compare.sh: --limit / --hourly-arima
 [ "$rmethods" = none ] && rmethods=""
 [ $ronly = 1 ] && methods=""
 for m in ${methods//,/ }; do
-	[[ $m =~ ^[a-z_]+$ ]] || { echo "m4_compare.sh: bad method name '$m'" >&2; exit 2; }
+	[[ $m =~ ^[a-z_0-9]+(@[a-z_]+)?$ ]] || { echo "m4_compare.sh: bad method name '$m' (METHOD or LABEL@METHOD)" >&2; exit 2; }
 done
 for m in ${rmethods//,/ }; do
 	case $m in ets|thetaf|auto.arima|naive) ;; *) echo "m4_compare.sh: R method must be ets, thetaf, auto.arima (or naive): '$m'" >&2; exit 2 ;; esac
@@ -216,19 +219,20 @@ run_set() {
 			\copy m4_$set FROM '$W/train.csv' CSV HEADER
 			ANALYZE m4_$set;
 		EOF
-		local meth
-		for meth in ${methods//,/ }; do
+		local meth entry real
+		for entry in ${methods//,/ }; do
+			meth=${entry%%@*} real=${entry#*@}	# LABEL@METHOD, or METHOD
 			local opts="{\"period\": $P}" src="default"
 			if [ -n "${OPT_OVR[$set:$meth]+x}" ]; then opts=${OPT_OVR[$set:$meth]}; src="--opts-$set override"; fi
 			local qopts=${opts//\'/\'\'}
 			local tb="fc_${set}_$meth"
 			local qs="SELECT s.series_id, f.step, f.yhat,
        CASE WHEN f.step = 1 THEN forecastin.model_info(s.m) END AS info
-FROM (SELECT series_id, forecastin.fit(t, y, '$meth', '$qopts') AS m
+FROM (SELECT series_id, forecastin.fit(t, y, '$real', '$qopts') AS m
       FROM m4_$set GROUP BY series_id) s,
      LATERAL forecastin.forecast(s.m, $H) f"
 			say ""
-			say "### forecastin $meth: options $opts ($src)"
+			say "### forecastin $meth$([ "$real" != "$meth" ] && echo " (method $real)"): options $opts ($src)"
 			say "+ psql (timed, one backend, max_parallel_workers_per_gather = 0):"
 			say "CREATE TABLE $tb AS"
 			say "$qs;"
@@ -245,7 +249,7 @@ FROM (SELECT series_id, forecastin.fit(t, y, '$meth', '$qopts') AS m
 				say "FORECASTIN $meth FAILED (rc $rc):"
 				sed 's/^/    /' "$W/fit_$meth.out" | head -20
 				say "server log tail:"; pgc_log | tail -10 | sed 's/^/    /'
-				diagnose "$set" "$meth" "$qopts" "$H" "$W"
+				diagnose "$set" "$real" "$qopts" "$H" "$W"
 				status=1
 				summary+=("$Cap: forecastin $meth FAILED (see above)")
 				continue
