@@ -56,6 +56,13 @@ psql -X -q -c 'CREATE EXTENSION forecastin CASCADE' || exit 1
 W=$(mktemp -d /tmp/forecastin-autodesign.XXXXXX)
 chmod 755 "$W"
 trap 'pgc_stop; rm -rf "$W"' EXIT
+cat >"$W/combo.R" <<'REOF'
+a <- commandArgs(TRUE); out <- a[1]; how <- a[2]; fs <- a[-(1:2)]
+d <- lapply(fs, function(f) { x <- read.csv(f); x[order(x$series_id, x$step), ] })
+m <- sapply(d, function(x) x$yhat)
+y <- if (how == "mean") rowMeans(m) else apply(m, 1, median)
+write.csv(data.frame(series_id = d[[1]]$series_id, step = d[[1]]$step, yhat = y), out, row.names = FALSE)
+REOF
 
 # split: all but the last H points of each training series / those H points
 split() {	# set H
@@ -89,13 +96,7 @@ run() {
 combo() {
 	local name=$1 how=$2; shift 2
 	local files=(); for m in "$@"; do files+=("$W/${set}_$m.csv"); done
-	Rscript -e '
-	a <- commandArgs(TRUE); out <- a[1]; how <- a[2]; fs <- a[-(1:2)]
-	d <- lapply(fs, function(f) { x <- read.csv(f); x[order(x$series_id, x$step), ] })
-	m <- sapply(d, function(x) x$yhat)
-	y <- if (how == "mean") rowMeans(m) else apply(m, 1, median)
-	write.csv(data.frame(series_id = d[[1]]$series_id, step = d[[1]]$step, yhat = y), out, row.names = FALSE)
-	' "$W/${set}_$name.csv" "$how" "${files[@]}"
+	Rscript "$W/combo.R" "$W/${set}_$name.csv" "$how" "${files[@]}" || echo "combo $name failed"
 	printf '  %-16s %s of %s\n' "$name" "$how" "$*"
 	names+=("$name")
 }
