@@ -89,5 +89,14 @@ SELECT pg_temp.err(q) FROM (VALUES
   ($q$SELECT forecastin.fit(t::bigint, t::float8, 'arima', '{"constant": "yes"}') FROM generate_series(1, 50) t$q$),
   ($q$SELECT forecastin.fit(t::bigint, t::float8, 'arima', '{"order": [10, 0, 10]}') FROM generate_series(1, 12) t$q$),
   ($q$SELECT regexp_replace(m::text, '"states": \[[^]]*\]', '"states": [1, 2, 3]')::forecastin.model
-      FROM (SELECT forecastin.fit(t::bigint, sin(t)::float8, 'arima') m FROM generate_series(1, 40) t) s$q$)
+      FROM (SELECT forecastin.fit(t::bigint, sin(t)::float8, 'arima') m FROM generate_series(1, 40) t) s$q$),
+  -- stored coefficients: phi = 0.5 is accepted ('no error'); outside the
+  -- stationary / invertible region they are rejected (states[18] is the first
+  -- coefficient: after magic, version, 7 orders, n and 7 scalars)
+  ($q$SELECT jsonb_set(m::text::jsonb, '{states,18}', '0.5')::text::forecastin.model
+      FROM (SELECT forecastin.fit(t::bigint, sin(t)::float8, 'arima', '{"order": [1, 0, 0]}') m FROM generate_series(1, 40) t) s$q$),
+  ($q$SELECT jsonb_set(m::text::jsonb, '{states,18}', '1.5')::text::forecastin.model
+      FROM (SELECT forecastin.fit(t::bigint, sin(t)::float8, 'arima', '{"order": [1, 0, 0]}') m FROM generate_series(1, 40) t) s$q$),
+  ($q$SELECT jsonb_set(m::text::jsonb, '{states,18}', '-2.5')::text::forecastin.model
+      FROM (SELECT forecastin.fit(t::bigint, sin(t)::float8, 'arima', '{"order": [0, 1, 1]}') m FROM generate_series(1, 40) t) s$q$)
 ) v(q);
