@@ -287,9 +287,9 @@ packed_int(double d, double lo, double hi, int *out)
 
 /*
  * The sub-model at src (at most `avail` doubles), validated like any model
- * (an ERROR if it is not usable).  *used is set to its length.  Composite
- * methods are refused unless allow_composite (mstl may sit in an ensemble;
- * nothing nests deeper).
+ * (an ERROR if it is not usable).  *used is set to its length.  An ensemble
+ * is never a member, an mstl model only when allow_composite (inside an
+ * ensemble): a forged model cannot make validation recurse deeper.
  */
 FcModel *
 fc_submodel_unpack(const FcModel *parent, const double *src, int avail,
@@ -318,7 +318,8 @@ fc_submodel_unpack(const FcModel *parent, const double *src, int avail,
 		!packed_int(src[7], 0, 1000000, &nparam) ||
 		!packed_int(src[8], 0, avail - FC_SUB_HEADER - 2 * FC_NPARAMS, &nstates))
 		forged(ERRCODE_INVALID_PARAMETER_VALUE, "invalid component model");
-	if (!allow_composite && (method == FC_METHOD_MSTL || method == FC_METHOD_ENSEMBLE))
+	/* only an mstl member of an ensemble nests: two levels at most */
+	if (method == FC_METHOD_ENSEMBLE || (method == FC_METHOD_MSTL && !allow_composite))
 		forged(ERRCODE_INVALID_PARAMETER_VALUE, "nested component model");
 
 	sub = fc_model_alloc(nstates);
