@@ -120,6 +120,15 @@ GROUP BY kind ORDER BY kind;
 -- several periods: MSTL models and seasonal naive
 SELECT j->>'form' AS form, j->>'auto_choice' AS auto_choice
 FROM (SELECT forecastin.model_info(forecastin.fit(t, y, 'auto')) j FROM fa_hourly) q;
+-- a season longer than ETS estimates (weekly data, period 52): MSTL+ETS
+-- stands in for ETS, and the yearly wave is forecast
+SELECT j->>'form' AS form, j->>'auto_choice' AS auto_choice,
+       (SELECT max(abs(f.yhat - (100 + 40 * sin(2 * pi() * (160 + f.step) / 52)))) < 8
+        FROM forecastin.forecast(q.m, 52) f) AS follows_wave
+FROM (SELECT m, forecastin.model_info(m) j
+      FROM (SELECT forecastin.fit(g::bigint, 100 + 40 * sin(2 * pi() * g / 52) + (get_byte(decode(md5(g::text), 'hex'), 0) % 5),
+                                  'auto', '{"period": 52}') m
+            FROM generate_series(1, 160) g) s) q;
 -- the choice uses the training data only: refitting on a prefix never
 -- looks at later points (same model as fitting the prefix alone)
 SELECT (SELECT forecastin.fit(t, y, 'auto') FROM fa_y WHERE t <= 40)::text

@@ -20,7 +20,9 @@
  *		back; the log versions suit seasons whose amplitude grows with the
  *		level.
  *	 3. Otherwise the median of ETS, ARIMA and Theta, as combinations of
- *		these three did well in the M3 and M4 competitions.
+ *		these three did well in the M3 and M4 competitions.  With a season
+ *		longer than ETS estimates (and two cycles of history), MSTL+ETS
+ *		stands in for ETS.
  *
  * The compositions in 2 and 3 were chosen on a validation split of the M4
  * training data (the last 13 weekly / 48 hourly points of each training
@@ -97,6 +99,29 @@ fit_multi_seasonal(const double *y, int n, const int *periods, int nperiods,
  * sale to the end over the number of sales, so that a lone early sale
  * followed by silence counts as intermittent.
  */
+/*
+ * Rule 3 with a season longer than ETS estimates (weekly data with period
+ * 52): ETS would drop the season, so its place goes to MSTL+ETS, the usual
+ * remedy for long periods (STL decomposition, ETS on the adjusted series).
+ */
+static FcModel *
+fit_long_season_trio(const double *y, int n, int m, const FcOptions *opts)
+{
+	FcModel    *subs[3];
+	int			saved_count = fc_fallback_count;
+	int			saved_by_reason[lengthof(fc_fallback_by_reason)];
+
+	memcpy(saved_by_reason, fc_fallback_by_reason, sizeof(saved_by_reason));
+	subs[0] = fc_fit_mstl(y, n, &m, 1, FC_METHOD_ETS, false, opts);
+	if (subs[0] == NULL)		/* cannot happen with 2m < n; be safe */
+		subs[0] = fc_fit_series(y, n, m, FC_METHOD_ETS, opts);
+	subs[1] = fc_fit_series(y, n, m, FC_METHOD_ARIMA, opts);
+	subs[2] = fc_fit_series(y, n, m, FC_METHOD_THETA, opts);
+	fc_fallback_count = saved_count;
+	memcpy(fc_fallback_by_reason, saved_by_reason, sizeof(saved_by_reason));
+	return fc_ensemble_of(subs, 3, FC_COMBINE_MEDIAN, n, m);
+}
+
 static bool
 is_intermittent_demand(const double *y, int n)
 {
@@ -133,6 +158,8 @@ fc_fit_auto(const double *y, int n, int m, const FcOptions *opts)
 	if (nusable > 1)
 		return fit_multi_seasonal(y, n, usable, nusable, opts);
 
+	if (m > FC_ETS_MAX_PERIOD && 2 * m < n)
+		return fit_long_season_trio(y, n, m, opts);
 	return fc_fit_ensemble(y, n, m, trio, lengthof(trio), FC_COMBINE_MEDIAN, opts);
 }
 
@@ -149,7 +176,10 @@ fc_auto_reason(const FcModel *model, char *buf, size_t len)
 			break;
 		case FC_METHOD_ENSEMBLE:
 			/* states[2] is the first member's method (composite.h) */
-			if (model->nstates > 2 && model->states[2] == FC_METHOD_MSTL)
+			if (model->nstates > 2 && model->states[2] == FC_METHOD_MSTL &&
+				model->states[0] == 3)
+				snprintf(buf, len, "season longer than ETS estimates: median of MSTL+ETS, ARIMA and Theta");
+			else if (model->nstates > 2 && model->states[2] == FC_METHOD_MSTL)
 				snprintf(buf, len, "several seasonal periods: median of MSTL models, seasonal ARIMA and seasonal naive");
 			else
 				snprintf(buf, len, "median of ETS, ARIMA and Theta");
