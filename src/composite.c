@@ -152,17 +152,14 @@ fc_fit_ensemble(const double *y, int n, int m, const uint8 *members, int nmember
 				FcCombine combine, const FcOptions *opts)
 {
 	FcModel    *subs[FC_MAX_MEMBERS];
-	int			saved_count = fc_fallback_count;
-	int			saved_by_reason[lengthof(fc_fallback_by_reason)];
+	FcFallbackTally tally;
 	int			i;
 
 	Assert(nmembers >= 1 && nmembers <= FC_MAX_MEMBERS);
-	memcpy(saved_by_reason, fc_fallback_by_reason, sizeof(saved_by_reason));
+	fc_fallbacks_save(&tally);
 	for (i = 0; i < nmembers; i++)
 		subs[i] = fc_fit_series(y, n, m, (FcMethod) members[i], opts);
-	/* one series, one fallback count at most: members' are in model_info */
-	fc_fallback_count = saved_count;
-	memcpy(fc_fallback_by_reason, saved_by_reason, sizeof(saved_by_reason));
+	fc_fallbacks_restore(&tally);
 	return fc_ensemble_of(subs, nmembers, combine, n, m);
 }
 
@@ -299,13 +296,23 @@ fc_fit_mstl(const double *y, int n, const int *periods, int nperiods,
 
 /* ---------- reading the states back ---------- */
 
+/* What walk_states() reads of an mstl model besides its member. */
+typedef struct MstlLayout
+{
+	int			nper;
+	int			per[FC_MSTL_MAX_PERIODS];
+	const double *cycles;		/* last cycle of each seasonal, in turn */
+	bool		log_scale;
+} MstlLayout;
+
 /*
- * Walk the states of a composite model: for mstl, set *nper/per/cycles;
- * unpack members into out[] (at most max).  ERRORs on a malformed layout.
+ * Walk the states of a composite model: for mstl, fill *lay; unpack members
+ * into out[] (at most max, the rest are checked and freed).  Returns the
+ * number of members, or -1 for a malformed layout (a malformed member is an
+ * ERROR of fc_submodel_unpack).
  */
 static int
-walk_states(const FcModel *model, FcModel **out, int max,
-			int *nper, int *per, const double **cycles, bool *log_scale)
+walk_states(const FcModel *model, FcModel **out, int max, MstlLayout *lay)
 {
 	const double *s = model->states;
 	int			len = model->nstates;
@@ -313,6 +320,7 @@ walk_states(const FcModel *model, FcModel **out, int max,
 				k,
 				i;
 
+	memset(lay, 0, sizeof(*lay));
 	if (len < 1 || !(s[0] >= 1 && s[0] <= (model->method == FC_METHOD_MSTL ?
 											FC_MSTL_MAX_PERIODS : FC_MAX_MEMBERS)) ||
 		s[0] != floor(s[0]))
@@ -341,20 +349,20 @@ walk_states(const FcModel *model, FcModel **out, int max,
 	pos = 2 + k;
 	if (len < pos || (s[1] != FC_TRANSFORM_NONE && s[1] != FC_TRANSFORM_LOG))
 		return -1;
-	*log_scale = s[1] == FC_TRANSFORM_LOG;
+	lay->log_scale = s[1] == FC_TRANSFORM_LOG;
 	for (i = 0; i < k; i++)
 	{
 		double		p = s[2 + i];
 
 		if (!(p >= 2 && p < model->n && p == floor(p)) || (i > 0 && p <= s[1 + i]))
 			return -1;
-		per[i] = (int) p;
-		pos += per[i];
+		lay->per[i] = (int) p;
+		pos += lay->per[i];
 		if (pos > len)
 			return -1;
 	}
-	*nper = k;
-	*cycles = s + 2 + k;
+	lay->nper = k;
+	lay->cycles = s + 2 + k;
 	{
 		int			used;
 		FcModel    *sub = fc_submodel_unpack(model, s + pos, len - pos, false, &used);
@@ -373,11 +381,8 @@ bool
 fc_composite_valid(const FcModel *model)
 {
 	FcModel    *subs[FC_MAX_MEMBERS];
-	int			per[FC_MSTL_MAX_PERIODS];
-	int			nper = 0;
-	const double *cycles = NULL;
-	bool		log_scale = false;
-	int			k = walk_states(model, subs, FC_MAX_MEMBERS, &nper, per, &cycles, &log_scale);
+	MstlLayout	lay;
+	int			k = walk_states(model, subs, FC_MAX_MEMBERS, &lay);
 	int			i;
 
 	for (i = 0; i < k && i < FC_MAX_MEMBERS; i++)
@@ -388,11 +393,8 @@ fc_composite_valid(const FcModel *model)
 int
 fc_composite_members(const FcModel *model, FcModel **out, int max)
 {
-	int			per[FC_MSTL_MAX_PERIODS];
-	int			nper = 0;
-	const double *cycles = NULL;
-	bool		log_scale = false;
-	int			k = walk_states(model, out, max, &nper, per, &cycles, &log_scale);
+	MstlLayout	lay;
+	int			k = walk_states(model, out, max, &lay);
 
 	if (k < 0)
 		ereport(ERROR,
@@ -436,24 +438,23 @@ mstl_forecast(const FcModel *model, int h, double level,
 			  double *mean, double *lo, double *hi)
 {
 	FcModel    *sub = NULL;
-	int			per[FC_MSTL_MAX_PERIODS];
-	int			nper = 0;
-	const double *cycles = NULL;
-	bool		log_scale = false;
+	MstlLayout	lay;
+	const double *cycles;
 	int			i,
 				t;
 
-	if (walk_states(model, &sub, 1, &nper, per, &cycles, &log_scale) != 1)
+	if (walk_states(model, &sub, 1, &lay) != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("corrupt forecastin.model value")));
 	fc_forecast_model(sub, h, level, mean, lo, hi);
-	for (i = 0; i < nper; i++)
+	cycles = lay.cycles;
+	for (i = 0; i < lay.nper; i++)
 	{
 		/* seasonal naive per component: step t+1 repeats cycle slot t mod p */
 		for (t = 0; t < h; t++)
 		{
-			double		s = cycles[t % per[i]];
+			double		s = cycles[t % lay.per[i]];
 
 			mean[t] += s;
 			lo[t] += s;
@@ -461,9 +462,9 @@ mstl_forecast(const FcModel *model, int h, double level,
 			if ((t & 0xFFFF) == 0)
 				fc_check_interrupts();
 		}
-		cycles += per[i];
+		cycles += lay.per[i];
 	}
-	if (log_scale)
+	if (lay.log_scale)
 		for (t = 0; t < h; t++)
 		{
 			/* the median of the forecast distribution, and exact bounds */
@@ -489,11 +490,8 @@ void
 fc_composite_form_name(const FcModel *model, char *buf, size_t len)
 {
 	FcModel    *subs[FC_MAX_MEMBERS];
-	int			per[FC_MSTL_MAX_PERIODS];
-	int			nper = 0;
-	const double *cycles = NULL;
-	bool		log_scale = false;
-	int			k = walk_states(model, subs, FC_MAX_MEMBERS, &nper, per, &cycles, &log_scale);
+	MstlLayout	lay;
+	int			k = walk_states(model, subs, FC_MAX_MEMBERS, &lay);
 	StringInfoData s;
 	char		tmp[256];
 	int			i;
@@ -514,9 +512,9 @@ fc_composite_form_name(const FcModel *model, char *buf, size_t len)
 	}
 	else
 	{
-		appendStringInfoString(&s, log_scale ? "log MSTL(" : "MSTL(");
-		for (i = 0; i < nper; i++)
-			appendStringInfo(&s, "%s%d", i > 0 ? "," : "", per[i]);
+		appendStringInfoString(&s, lay.log_scale ? "log MSTL(" : "MSTL(");
+		for (i = 0; i < lay.nper; i++)
+			appendStringInfo(&s, "%s%d", i > 0 ? "," : "", lay.per[i]);
 		fc_model_form_name(subs[0], tmp, sizeof(tmp));
 		appendStringInfo(&s, ")+%s", tmp);
 		pfree(subs[0]);

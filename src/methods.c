@@ -129,8 +129,22 @@ ets_control_from_options(const FcOptions *opts, FcEtsControl *ctl)
 	ctl->fixed_phi = opts->phi;
 }
 
-static bool
-all_positive(const double *y, int n)
+void
+fc_fallbacks_save(FcFallbackTally *t)
+{
+	t->count = fc_fallback_count;
+	memcpy(t->by_reason, fc_fallback_by_reason, sizeof(t->by_reason));
+}
+
+void
+fc_fallbacks_restore(const FcFallbackTally *t)
+{
+	fc_fallback_count = t->count;
+	memcpy(fc_fallback_by_reason, t->by_reason, sizeof(t->by_reason));
+}
+
+bool
+fc_all_positive(const double *y, int n)
 {
 	int			i;
 
@@ -267,7 +281,7 @@ fit_ets_family(const double *y, int n, int m, FcMethod requested, const FcOption
 			form.season = 'A';
 			if (opts->seasonal == FC_SEASONAL_MULTIPLICATIVE)
 			{
-				if (all_positive(y, n))
+				if (fc_all_positive(y, n))
 					form.error = form.season = 'M';
 				else
 					reason = FC_FALLBACK_NONPOSITIVE;
@@ -607,8 +621,11 @@ fit_mstl(const double *y, int n, int m, const FcOptions *opts)
 
 	if (model == NULL)
 	{
+		FcFallbackTally tally;
+
+		fc_fallbacks_save(&tally);
 		model = fc_fit_series(y, n, 1, adjusted, opts);
-		fc_fallback_count -= (model->fallback != FC_FALLBACK_NONE);
+		fc_fallbacks_restore(&tally);	/* counted once, as mstl's fallback */
 		note_fallback(model, FC_FALLBACK_SHORT_SEASONAL, opts, FC_METHOD_MSTL, n,
 					  periods[0]);
 	}

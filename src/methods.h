@@ -39,4 +39,21 @@ extern void fc_forecast_model(const FcModel *model, int h, double level,
 extern int	fc_fallback_count;
 extern int	fc_fallback_by_reason[8];
 
+/*
+ * The members of a composite model fall back on their own (model_info shows
+ * it); the series is counted once, by the composite.  Save the tally before
+ * fitting members and restore it after.
+ */
+typedef struct FcFallbackTally
+{
+	int			count;
+	int			by_reason[8];
+} FcFallbackTally;
+
+extern void fc_fallbacks_save(FcFallbackTally *t);
+extern void fc_fallbacks_restore(const FcFallbackTally *t);
+
+/* Is every value > 0 (multiplicative forms, log transforms)? */
+extern bool fc_all_positive(const double *y, int n);
+
 #endif							/* FC_METHODS_H */

@@ -42,17 +42,6 @@
 
 static const uint8 trio[] = {FC_METHOD_ETS, FC_METHOD_ARIMA, FC_METHOD_THETA};
 
-static bool
-all_positive(const double *y, int n)
-{
-	int			i;
-
-	for (i = 0; i < n; i++)
-		if (!(y[i] > 0.0))
-			return false;
-	return true;
-}
-
 /*
  * Rule 2: the multiple-seasonality ensemble.  Members fall back as usual;
  * their fallbacks are shown in model_info, not counted once more.
@@ -63,16 +52,15 @@ fit_multi_seasonal(const double *y, int n, const int *periods, int nperiods,
 {
 	static const uint8 adjusted[] = {FC_METHOD_ARIMA, FC_METHOD_ETS};
 	FcModel    *subs[FC_MAX_MEMBERS];
-	int			saved_count = fc_fallback_count;
-	int			saved_by_reason[lengthof(fc_fallback_by_reason)];
+	FcFallbackTally tally;
 	int			k = 0,
 				pass,
 				i;
 
-	memcpy(saved_by_reason, fc_fallback_by_reason, sizeof(saved_by_reason));
+	fc_fallbacks_save(&tally);
 	for (pass = 0; pass < 2; pass++)
 	{
-		if (pass == 1 && !all_positive(y, n))
+		if (pass == 1 && !fc_all_positive(y, n))
 			break;
 		for (i = 0; i < lengthof(adjusted); i++)
 		{
@@ -86,8 +74,7 @@ fit_multi_seasonal(const double *y, int n, const int *periods, int nperiods,
 	}
 	subs[k++] = fc_fit_series(y, n, periods[0], FC_METHOD_ARIMA, opts);
 	subs[k++] = fc_fit_series(y, n, periods[0], FC_METHOD_SNAIVE, opts);
-	fc_fallback_count = saved_count;
-	memcpy(fc_fallback_by_reason, saved_by_reason, sizeof(saved_by_reason));
+	fc_fallbacks_restore(&tally);
 	return fc_ensemble_of(subs, k, FC_COMBINE_MEDIAN, n, periods[0]);
 }
 
@@ -108,17 +95,15 @@ static FcModel *
 fit_long_season_trio(const double *y, int n, int m, const FcOptions *opts)
 {
 	FcModel    *subs[3];
-	int			saved_count = fc_fallback_count;
-	int			saved_by_reason[lengthof(fc_fallback_by_reason)];
+	FcFallbackTally tally;
 
-	memcpy(saved_by_reason, fc_fallback_by_reason, sizeof(saved_by_reason));
+	fc_fallbacks_save(&tally);
 	subs[0] = fc_fit_mstl(y, n, &m, 1, FC_METHOD_ETS, false, opts);
 	if (subs[0] == NULL)		/* cannot happen with 2m < n; be safe */
 		subs[0] = fc_fit_series(y, n, m, FC_METHOD_ETS, opts);
 	subs[1] = fc_fit_series(y, n, m, FC_METHOD_ARIMA, opts);
 	subs[2] = fc_fit_series(y, n, m, FC_METHOD_THETA, opts);
-	fc_fallback_count = saved_count;
-	memcpy(fc_fallback_by_reason, saved_by_reason, sizeof(saved_by_reason));
+	fc_fallbacks_restore(&tally);
 	return fc_ensemble_of(subs, 3, FC_COMBINE_MEDIAN, n, m);
 }
 
