@@ -35,9 +35,8 @@
 #include <time.h>
 
 #include "../../src/arima.h"
+#include "testlib.h"
 
-static int	n_pass = 0;
-static int	n_fail = 0;
 static int	verbose = 0;
 
 /*
@@ -50,12 +49,6 @@ static int	n_cmp = 0,
 			n_ll_loose = 0,
 			n_ic_tight = 0,
 			n_ic_loose = 0;
-
-#define CHECK(cond, ...) \
-	do { \
-		if (cond) n_pass++; \
-		else { n_fail++; printf("FAIL: "); printf(__VA_ARGS__); printf("\n"); } \
-	} while (0)
 
 /* ------------------------------------------------------------------ */
 /* CSV data */

@@ -30,21 +30,14 @@
 
 #include "../../src/ets.h"
 #include "../../src/optim.h"
+#include "testlib.h"
 
 static int	run_rcompare(const char *train, int m, const char *formsf);
 
-static int	n_pass = 0;
-static int	n_fail = 0;
 static int	verbose = 0;
 
-#define CHECK(cond, ...) \
-	do { \
-		if (cond) n_pass++; \
-		else { n_fail++; printf("FAIL: "); printf(__VA_ARGS__); printf("\n"); } \
-	} while (0)
-
 /* ------------------------------------------------------------------ */
-/* tiny CSV helpers */
+/* reference data */
 
 typedef struct Series
 {
@@ -82,33 +75,6 @@ typedef struct FcRow
 				lo,
 				hi;
 } FcRow;
-
-static double
-parse_num(const char *s)
-{
-	if (strcmp(s, "NA") == 0 || *s == '\0')
-		return NAN;
-	return strtod(s, NULL);
-}
-
-/* split line in place on commas; returns field count */
-static int
-split_csv(char *line, char **f, int maxf)
-{
-	int			k = 0;
-	char	   *p = line;
-
-	line[strcspn(line, "\r\n")] = '\0';
-	while (k < maxf)
-	{
-		f[k++] = p;
-		p = strchr(p, ',');
-		if (!p)
-			break;
-		*p++ = '\0';
-	}
-	return k;
-}
 
 static Series *
 load_series(const char *path, int *count)
@@ -149,7 +115,7 @@ load_series(const char *path, int *count)
 		}
 		s = &arr[ns - 1];
 		if (s->n < 4096)
-			s->y[s->n++] = parse_num(f[3]);
+			s->y[s->n++] = num(f[3]);
 	}
 	fclose(fp);
 	*count = ns;
@@ -190,16 +156,16 @@ load_ref(const char *path, int *count)
 		r->m = atoi(f[1]);
 		snprintf(r->form, sizeof r->form, "%s", f[2]);
 		r->autopick = atoi(f[3]);
-		r->alpha = parse_num(f[4]);
-		r->beta = parse_num(f[5]);
-		r->gamma = parse_num(f[6]);
-		r->phi = parse_num(f[7]);
-		r->loglik = parse_num(f[8]);
-		r->aic = parse_num(f[9]);
-		r->aicc = parse_num(f[10]);
-		r->bic = parse_num(f[11]);
-		r->sigma2 = parse_num(f[12]);
-		r->mse = parse_num(f[13]);
+		r->alpha = num(f[4]);
+		r->beta = num(f[5]);
+		r->gamma = num(f[6]);
+		r->phi = num(f[7]);
+		r->loglik = num(f[8]);
+		r->aic = num(f[9]);
+		r->aicc = num(f[10]);
+		r->bic = num(f[11]);
+		r->sigma2 = num(f[12]);
+		r->mse = num(f[13]);
 		r->npar = atoi(f[14]);
 	}
 	fclose(fp);
@@ -240,9 +206,9 @@ load_fc(const char *path, int *count)
 		snprintf(r->series, sizeof r->series, "%s", f[0]);
 		snprintf(r->form, sizeof r->form, "%s", f[1]);
 		r->step = atoi(f[2]);
-		r->mean = parse_num(f[3]);
-		r->lo = parse_num(f[4]);
-		r->hi = parse_num(f[5]);
+		r->mean = num(f[3]);
+		r->lo = num(f[4]);
+		r->hi = num(f[5]);
 	}
 	fclose(fp);
 	*count = nr;

@@ -15,15 +15,7 @@
 #include <string.h>
 
 #include "../../src/intermittent.h"
-
-static int	n_pass = 0;
-static int	n_fail = 0;
-
-#define CHECK(cond, ...) \
-	do { \
-		if (cond) n_pass++; \
-		else { n_fail++; printf("FAIL: "); printf(__VA_ARGS__); printf("\n"); } \
-	} while (0)
+#include "testlib.h"
 
 static bool
 close_to(double a, double b, double rel)
@@ -31,32 +23,6 @@ close_to(double a, double b, double rel)
 	if (isnan(a) || isnan(b))
 		return isnan(a) && isnan(b);
 	return fabs(a - b) <= rel * (1.0 + fabs(b));
-}
-
-static int
-split_csv(char *line, char **f, int maxf)
-{
-	int			k = 0;
-	char	   *p = line;
-
-	line[strcspn(line, "\r\n")] = '\0';
-	while (k < maxf)
-	{
-		f[k++] = p;
-		p = strchr(p, ',');
-		if (!p)
-			break;
-		*p++ = '\0';
-	}
-	return k;
-}
-
-static double
-num(const char *s)
-{
-	if (strcmp(s, "NA") == 0 || *s == '\0')
-		return NAN;
-	return strtod(s, NULL);
 }
 
 /* the series `name` from theta_series.csv into y (at most cap values) */

@@ -22,17 +22,10 @@
 
 #include "../../src/mstl.h"
 #include "../../src/stl.h"
+#include "testlib.h"
 
 #define TOL_REL 1e-6
 
-static int	n_pass = 0;
-static int	n_fail = 0;
-
-#define CHECK(cond, ...) \
-	do { \
-		if (cond) n_pass++; \
-		else { n_fail++; printf("FAIL: "); printf(__VA_ARGS__); printf("\n"); } \
-	} while (0)
 
 /* ------------------------------------------------------------------ */
 /* CSV: a whole file as rows of string fields */
@@ -47,24 +40,6 @@ typedef struct Table
 	char	  **cell;			/* nrow * ncol pointers into lines */
 	char	  **lines;			/* nrow + 1 owned line buffers */
 } Table;
-
-static int
-split_csv(char *line, char **f, int maxf)
-{
-	int			k = 0;
-	char	   *p = line;
-
-	line[strcspn(line, "\r\n")] = '\0';
-	while (k < maxf)
-	{
-		f[k++] = p;
-		p = strchr(p, ',');
-		if (!p)
-			break;
-		*p++ = '\0';
-	}
-	return k;
-}
 
 static bool
 load_table(const char *path, Table *tb)
@@ -141,14 +116,6 @@ static const char *
 cell(const Table *tb, int row, const char *name)
 {
 	return tb->cell[(size_t) row * MAXF + col(tb, name)];
-}
-
-static double
-num(const char *s)
-{
-	if (strcmp(s, "NA") == 0 || *s == '\0')
-		return NAN;
-	return strtod(s, NULL);
 }
 
 static bool

@@ -31,15 +31,7 @@
 #include <time.h>
 
 #include "../../src/reconcile.h"
-
-static int	n_pass = 0;
-static int	n_fail = 0;
-
-#define CHECK(cond, ...) \
-	do { \
-		if (cond) n_pass++; \
-		else { n_fail++; printf("FAIL: "); printf(__VA_ARGS__); printf("\n"); } \
-	} while (0)
+#include "testlib.h"
 
 /* ---------- deterministic random numbers ---------- */
 

@@ -26,44 +26,10 @@
 #include "../../src/theta.h"
 #include "../../src/season.h"
 #include "../../src/optim.h"
-
-static int	n_pass = 0;
-static int	n_fail = 0;
-
-#define CHECK(cond, ...) \
-	do { \
-		if (cond) n_pass++; \
-		else { n_fail++; printf("FAIL: "); printf(__VA_ARGS__); printf("\n"); } \
-	} while (0)
+#include "testlib.h"
 
 /* ------------------------------------------------------------------ */
-/* CSV helpers */
-
-static int
-split_csv(char *line, char **f, int maxf)
-{
-	int			k = 0;
-	char	   *p = line;
-
-	line[strcspn(line, "\r\n")] = '\0';
-	while (k < maxf)
-	{
-		f[k++] = p;
-		p = strchr(p, ',');
-		if (!p)
-			break;
-		*p++ = '\0';
-	}
-	return k;
-}
-
-static double
-num(const char *s)
-{
-	if (strcmp(s, "NA") == 0 || *s == '\0')
-		return NAN;
-	return strtod(s, NULL);
-}
+/* reference data */
 
 typedef struct Series
 {
