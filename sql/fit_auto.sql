@@ -5,19 +5,6 @@
 --
 SET DateStyle = 'ISO, YMD';
 SET TimeZone = 'UTC';
-CREATE FUNCTION fa_try(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
-DECLARE
-  st text; msg text; det text; hnt text;
-BEGIN
-  EXECUTE q;
-  RETURN NEXT 'ok';
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-                          det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-  RETURN NEXT st || ': ' || msg;
-  IF det <> '' THEN RETURN NEXT '  DETAIL: ' || det; END IF;
-  IF hnt <> '' THEN RETURN NEXT '  HINT: ' || hnt; END IF;
-END $$;
 
 -- a trending series with deterministic noise
 CREATE TABLE fa_y AS
@@ -94,7 +81,7 @@ FROM (SELECT forecastin.fit(g::bigint, exp(3 + 0.02 * g + 0.3 * sin(2 * pi() * g
 SELECT j->>'method' AS method, j->>'form' AS form, j->>'fallback' AS fallback
 FROM (SELECT forecastin.model_info(forecastin.fit(g::bigint, g % 5, 'mstl', '{"period": 24}')) j
       FROM generate_series(1, 30) g) q;
-SELECT fa_try($$ SELECT forecastin.fit(g::bigint, g % 5, 'mstl', '{"period": 24, "short": "error"}') FROM generate_series(1, 30) g $$);
+SELECT try_sql($$ SELECT forecastin.fit(g::bigint, g % 5, 'mstl', '{"period": 24, "short": "error"}') FROM generate_series(1, 30) g $$);
 
 --
 -- auto: one rule each
@@ -142,37 +129,36 @@ FROM (SELECT forecastin.backtest(t, y, 'auto', '{"horizon": 4, "windows": 3}') b
 --
 -- bad input
 --
-SELECT fa_try($$ SELECT forecastin.fit(t, y, 'ensemble', '{"methods": ["ets"]}') FROM fa_y $$);
-SELECT fa_try($$ SELECT forecastin.fit(t, y, 'ensemble', '{"methods": []}') FROM fa_y $$);
-SELECT fa_try($$ SELECT forecastin.fit(t, y, 'ensemble', '{"methods": "ets"}') FROM fa_y $$);
-SELECT fa_try($$ SELECT forecastin.fit(t, y, 'ensemble', '{"methods": ["ets", 3]}') FROM fa_y $$);
-SELECT fa_try($$ SELECT forecastin.fit(t, y, 'ensemble', '{"methods": ["ets", "auto"]}') FROM fa_y $$);
-SELECT fa_try($$ SELECT forecastin.fit(t, y, 'ensemble', '{"methods": ["ets", "ensemble"]}') FROM fa_y $$);
-SELECT fa_try($$ SELECT forecastin.fit(t, y, 'ensemble', '{"methods": ["ets", "bogus"]}') FROM fa_y $$);
-SELECT fa_try($$ SELECT forecastin.fit(t, y, 'ensemble', '{"methods": ["naive", "naive", "naive", "naive", "naive", "naive", "naive"]}') FROM fa_y $$);
-SELECT fa_try($$ SELECT forecastin.fit(t, y, 'ensemble', '{"combine": "max"}') FROM fa_y $$);
-SELECT fa_try($$ SELECT forecastin.fit(t, y, 'ensemble', '{"combine": 1}') FROM fa_y $$);
-SELECT fa_try($$ SELECT forecastin.fit(t, y, 'mstl', '{"adjusted": "mstl"}') FROM fa_y $$);
-SELECT fa_try($$ SELECT forecastin.fit(t, y, 'mstl', '{"transform": "sqrt"}') FROM fa_y $$);
-SELECT fa_try($$ SELECT forecastin.fit(t, y - 150, 'mstl', '{"period": 7, "transform": "log"}') FROM fa_y $$);
-SELECT fa_try($$ SELECT forecastin.fit(t, y, 'mstl', '{"period": [7, 7, 12]}') FROM fa_y $$);
+SELECT try_sql($$ SELECT forecastin.fit(t, y, 'ensemble', '{"methods": ["ets"]}') FROM fa_y $$);
+SELECT try_sql($$ SELECT forecastin.fit(t, y, 'ensemble', '{"methods": []}') FROM fa_y $$);
+SELECT try_sql($$ SELECT forecastin.fit(t, y, 'ensemble', '{"methods": "ets"}') FROM fa_y $$);
+SELECT try_sql($$ SELECT forecastin.fit(t, y, 'ensemble', '{"methods": ["ets", 3]}') FROM fa_y $$);
+SELECT try_sql($$ SELECT forecastin.fit(t, y, 'ensemble', '{"methods": ["ets", "auto"]}') FROM fa_y $$);
+SELECT try_sql($$ SELECT forecastin.fit(t, y, 'ensemble', '{"methods": ["ets", "ensemble"]}') FROM fa_y $$);
+SELECT try_sql($$ SELECT forecastin.fit(t, y, 'ensemble', '{"methods": ["ets", "bogus"]}') FROM fa_y $$);
+SELECT try_sql($$ SELECT forecastin.fit(t, y, 'ensemble', '{"methods": ["naive", "naive", "naive", "naive", "naive", "naive", "naive"]}') FROM fa_y $$);
+SELECT try_sql($$ SELECT forecastin.fit(t, y, 'ensemble', '{"combine": "max"}') FROM fa_y $$);
+SELECT try_sql($$ SELECT forecastin.fit(t, y, 'ensemble', '{"combine": 1}') FROM fa_y $$);
+SELECT try_sql($$ SELECT forecastin.fit(t, y, 'mstl', '{"adjusted": "mstl"}') FROM fa_y $$);
+SELECT try_sql($$ SELECT forecastin.fit(t, y, 'mstl', '{"transform": "sqrt"}') FROM fa_y $$);
+SELECT try_sql($$ SELECT forecastin.fit(t, y - 150, 'mstl', '{"period": 7, "transform": "log"}') FROM fa_y $$);
+SELECT try_sql($$ SELECT forecastin.fit(t, y, 'mstl', '{"period": [7, 7, 12]}') FROM fa_y $$);
 -- NaN in the data is refused before any member is fitted
-SELECT fa_try($$ SELECT forecastin.fit(t, CASE WHEN t = 5 THEN 'NaN' ELSE y END, 'auto') FROM fa_y $$);
+SELECT try_sql($$ SELECT forecastin.fit(t, CASE WHEN t = 5 THEN 'NaN' ELSE y END, 'auto') FROM fa_y $$);
 
 -- forged composite models: a wrong member count, a nested ensemble, a
 -- truncated member; each is an ERROR, never a crash
 CREATE TABLE fa_forge AS
 SELECT (forecastin.fit(t, y, 'ensemble', '{"methods": ["naive", "drift"]}'))::text::jsonb AS j FROM fa_y;
-SELECT fa_try(format('SELECT %L::forecastin.model', jsonb_set(j, '{states,0}', '5')::text)) FROM fa_forge;
-SELECT fa_try(format('SELECT %L::forecastin.model', jsonb_set(j, '{states,2}', '17')::text)) FROM fa_forge;
-SELECT fa_try(format('SELECT %L::forecastin.model', jsonb_set(j, '{states,1}', '0.5')::text)) FROM fa_forge;
-SELECT fa_try(format('SELECT %L::forecastin.model',
+SELECT try_sql(format('SELECT %L::forecastin.model', jsonb_set(j, '{states,0}', '5')::text)) FROM fa_forge;
+SELECT try_sql(format('SELECT %L::forecastin.model', jsonb_set(j, '{states,2}', '17')::text)) FROM fa_forge;
+SELECT try_sql(format('SELECT %L::forecastin.model', jsonb_set(j, '{states,1}', '0.5')::text)) FROM fa_forge;
+SELECT try_sql(format('SELECT %L::forecastin.model',
        jsonb_set(j, '{states}', (SELECT jsonb_agg(e) FROM (SELECT e FROM jsonb_array_elements(j->'states') WITH ORDINALITY x(e, k) WHERE k <= 30) s))::text)) FROM fa_forge;
-SELECT fa_try(format('SELECT %L::forecastin.model', jsonb_set(j, '{states,8}', '1e6')::text)) FROM fa_forge;
+SELECT try_sql(format('SELECT %L::forecastin.model', jsonb_set(j, '{states,8}', '1e6')::text)) FROM fa_forge;
 CREATE TABLE fa_forge_mstl AS
 SELECT (forecastin.fit(t, y, 'mstl', '{"period": [24, 168]}'))::text::jsonb AS j FROM fa_hourly;
-SELECT fa_try(format('SELECT %L::forecastin.model', jsonb_set(j, '{states,2}', '168')::text)) FROM fa_forge_mstl;
-SELECT fa_try(format('SELECT %L::forecastin.model', jsonb_set(j, '{states,1}', '3')::text)) FROM fa_forge_mstl;
+SELECT try_sql(format('SELECT %L::forecastin.model', jsonb_set(j, '{states,2}', '168')::text)) FROM fa_forge_mstl;
+SELECT try_sql(format('SELECT %L::forecastin.model', jsonb_set(j, '{states,1}', '3')::text)) FROM fa_forge_mstl;
 
 DROP TABLE fa_y, fa_members, fa_hourly, fa_auto, fa_forge, fa_forge_mstl;
-DROP FUNCTION fa_try(text);

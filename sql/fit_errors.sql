@@ -4,19 +4,6 @@
 --
 SET DateStyle = 'ISO, YMD';
 SET TimeZone = 'UTC';
-CREATE FUNCTION try_sql(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
-DECLARE
-  st text; msg text; det text; hnt text;
-BEGIN
-  EXECUTE q;
-  RETURN NEXT 'ok';
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-                          det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-  RETURN NEXT st || ': ' || msg;
-  IF det <> '' THEN RETURN NEXT '  DETAIL: ' || det; END IF;
-  IF hnt <> '' THEN RETURN NEXT '  HINT: ' || hnt; END IF;
-END $$;
 
 -- NULL time values
 SELECT try_sql($$ SELECT forecastin.fit(t, 1.0) FROM (VALUES (1::bigint), (NULL)) v(t) $$);
@@ -125,6 +112,5 @@ SELECT try_sql($$ SELECT forecastin.fit(t, 1.0) FROM (VALUES (timestamptz '2024-
 -- and the first row's method and options hold for the group
 SELECT try_sql($$ SELECT forecastin.fit(g::bigint, 1.0, CASE WHEN g = 1 THEN 'naive' ELSE 'bogus' END) FROM generate_series(1, 3) g $$);
 
-DROP FUNCTION try_sql(text);
 RESET TimeZone;
 RESET DateStyle;

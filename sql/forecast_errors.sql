@@ -4,19 +4,6 @@
 --
 SET DateStyle = 'ISO, YMD';
 SET TimeZone = 'UTC';
-CREATE FUNCTION try_sql(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
-DECLARE
-  st text; msg text; det text; hnt text;
-BEGIN
-  EXECUTE q;
-  RETURN NEXT 'ok';
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-                          det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-  RETURN NEXT st || ': ' || msg;
-  IF det <> '' THEN RETURN NEXT '  DETAIL: ' || det; END IF;
-  IF hnt <> '' THEN RETURN NEXT '  HINT: ' || hnt; END IF;
-END $$;
 
 CREATE TABLE xe_models (name text, m forecastin.model);
 INSERT INTO xe_models
@@ -104,6 +91,5 @@ SELECT step, t FROM forecastin.forecast((SELECT forecastin.fit(d::date, 1.0, 'na
   FROM generate_series(timestamp '4714-11-24 BC', timestamp '4714-11-29 BC', interval '1 day') d), 1, 0.95, NULL::date);
 
 DROP TABLE xe_models;
-DROP FUNCTION try_sql(text);
 RESET TimeZone;
 RESET DateStyle;

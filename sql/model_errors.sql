@@ -4,19 +4,6 @@
 -- ERROR with its SQLSTATE, never a crash or a model forecast() could
 -- misuse.
 --
-CREATE FUNCTION try_sql(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
-DECLARE
-  st text; msg text; det text; hnt text;
-BEGIN
-  EXECUTE q;
-  RETURN NEXT 'ok';
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-                          det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-  RETURN NEXT st || ': ' || msg;
-  IF det <> '' THEN RETURN NEXT '  DETAIL: ' || det; END IF;
-  IF hnt <> '' THEN RETURN NEXT '  HINT: ' || hnt; END IF;
-END $$;
 -- a model text, read and then forecast (so a forged model that gets in
 -- shows what forecast() does with it)
 CREATE FUNCTION try_model(j jsonb) RETURNS SETOF text LANGUAGE sql AS $$
@@ -210,7 +197,7 @@ SELECT try_sql(format('SELECT forecastin.fit_final(%L::forecastin.fit_state)',
                       left(s::text, length(s::text) - 32) || '0000000000000001' || '4000000000000000')) FROM me_state;
 
 DROP AGGREGATE me_state(bigint, float8);
-DROP FUNCTION try_recv(bytea), try_model(jsonb), try_sql(text);
+DROP FUNCTION try_recv(bytea), try_model(jsonb);
 DO $$ BEGIN
   EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'cat >/dev/null; rm -f ' || current_setting('me.file'));
 END $$;
