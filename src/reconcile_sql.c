@@ -1626,6 +1626,29 @@ elapsed_ms(instr_time start)
 	return INSTR_TIME_GET_MILLISEC(now);
 }
 
+/*
+ * Common start of reconcile() and coherence(): the result tuplestore, the
+ * caller's work context made current (the caller deletes it), an error
+ * context naming the inner query being run, and SPI to run them with.
+ */
+static void
+begin_inner_queries(FunctionCallInfo fcinfo, MemoryContext work, Base *b,
+					QueryCtx *q, ErrorContextCallback *errcb)
+{
+	InitMaterializedSRF(fcinfo, 0);
+	MemoryContextSwitchTo(work);
+	base_init(b, work);
+
+	errcb->callback = query_error_callback;
+	errcb->arg = q;
+	errcb->previous = error_context_stack;
+	error_context_stack = errcb;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	MemoryContextSwitchTo(work);	/* not SPI's context: freed by SPI_finish */
+}
+
 Datum
 fc_reconcile_sql(PG_FUNCTION_ARGS)
 {
@@ -1682,20 +1705,8 @@ fc_reconcile_sql(PG_FUNCTION_ARGS)
 				 errmsg("method mo needs option \"level\""),
 				 errhint("For example '{\"level\": 2}' keeps the base forecasts of the paths with two labels.")));
 
-	InitMaterializedSRF(fcinfo, 0);
-
 	work = AllocSetContextCreate(callercxt, "forecastin reconcile", ALLOCSET_DEFAULT_SIZES);
-	MemoryContextSwitchTo(work);
-	base_init(&b, work);
-
-	errcb.callback = query_error_callback;
-	errcb.arg = &q;
-	errcb.previous = error_context_stack;
-	error_context_stack = &errcb;
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	MemoryContextSwitchTo(work);	/* not SPI's context: freed by SPI_finish */
+	begin_inner_queries(fcinfo, work, &b, &q, &errcb);
 	INSTR_TIME_SET_CURRENT(t0);
 	read_base(&b, base_sql, &q);
 	ms_base = elapsed_ms(t0);
@@ -1838,18 +1849,8 @@ fc_coherence_sql(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("query of forecastin.coherence must not be NULL")));
 
-	InitMaterializedSRF(fcinfo, 0);
 	work = AllocSetContextCreate(callercxt, "forecastin coherence", ALLOCSET_DEFAULT_SIZES);
-	MemoryContextSwitchTo(work);
-	base_init(&b, work);
-
-	errcb.callback = query_error_callback;
-	errcb.arg = &q;
-	errcb.previous = error_context_stack;
-	error_context_stack = &errcb;
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	MemoryContextSwitchTo(work);	/* not SPI's context: freed by SPI_finish */
+	begin_inner_queries(fcinfo, work, &b, &q, &errcb);
 	read_base(&b, text_to_cstring(PG_GETARG_TEXT_PP(0)), &q);
 	SPI_finish();
 	MemoryContextSwitchTo(work);
