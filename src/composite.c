@@ -196,10 +196,10 @@ fc_fit_mstl(const double *y, int n, const int *periods, int nperiods,
 	double	   *logy = NULL;
 	int			used[FC_MSTL_MAX_PERIODS];
 	int			nused = 0;
-	double	   *trend = palloc(sizeof(double) * n);
-	double	   *remainder = palloc(sizeof(double) * n);
-	double	   *seasonal = palloc(sizeof(double) * n * FC_MSTL_MAX_PERIODS);
-	double	   *adj = palloc(sizeof(double) * n);
+	double	   *trend;
+	double	   *remainder;
+	double	   *seasonal;
+	double	   *adj;
 	FcMstlControl ctl;
 	FcOptions	sub_opts = *opts;
 	FcModel    *sub;
@@ -230,12 +230,24 @@ fc_fit_mstl(const double *y, int n, const int *periods, int nperiods,
 		}
 		y = logy;
 	}
+	trend = palloc(sizeof(double) * n);
+	remainder = palloc(sizeof(double) * n);
+	seasonal = palloc(sizeof(double) * n * nusable);
+	adj = palloc(sizeof(double) * n);
 	fc_mstl_control_init(&ctl);
 	st = fc_mstl(y, n, usable, nusable, &ctl, used, &nused, trend, seasonal, remainder);
-	if (st == FC_ERR_TOO_SHORT || (st == FC_OK && nused == 0))
-		return NULL;
-	if (st != FC_OK)
+	if (st != FC_OK && st != FC_ERR_TOO_SHORT)
 		fc_report_status(st, "mstl");
+	if (st == FC_ERR_TOO_SHORT || nused == 0)
+	{
+		pfree(trend);
+		pfree(remainder);
+		pfree(seasonal);
+		pfree(adj);
+		if (logy)
+			pfree(logy);
+		return NULL;
+	}
 
 	for (t = 0; t < n; t++)
 	{
