@@ -7,18 +7,19 @@
  *
  *	 0. Too short for anything but ETS's own fallbacks (fewer than
  *		FC_AUTO_MIN_ENSEMBLE points): ETS, falling back as ets does.
- *	 1. Intermittent or lumpy demand (non-negative, zeros, ADI >= 1.32, the
- *		Syntetos-Boylan classes): SBA, the bias-corrected Croston that the
+ *	 1. Intermittent or lumpy demand (non-negative, an average interval
+ *		between sales of at least 1.32 counted from the first sale, the
+ *		Syntetos-Boylan cut): SBA, the bias-corrected Croston that the
  *		literature finds most reliable for such series.  Smooth methods
  *		forecast the zeros poorly and ARIMA/ETS likelihoods assume a
  *		continuous distribution.
  *	 2. Several seasonal periods that fit at least twice in the series
  *		(hourly data: day and week): the median of MSTL+ARIMA, MSTL+ETS,
  *		the same two on log(y) when y > 0, seasonal ARIMA and seasonal
- *		naive with the shortest period.  MSTL removes every seasonal pattern, the adjusted
- *		series is forecast by a non-seasonal model, the seasons are added
- *		back; the log versions suit seasons whose amplitude grows with the
- *		level.
+ *		naive with the shortest period.  MSTL removes every seasonal
+ *		pattern, the adjusted series is forecast by a non-seasonal model,
+ *		the seasons are added back; the log versions suit seasons whose
+ *		amplitude grows with the level.
  *	 3. Otherwise the median of ETS, ARIMA and Theta, as combinations of
  *		these three did well in the M3 and M4 competitions.  With a season
  *		longer than ETS estimates (and two cycles of history), MSTL+ETS
