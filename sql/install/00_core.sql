@@ -120,19 +120,19 @@ CREATE AGGREGATE fit(timestamptz, float8, text, jsonb) (
 COMMENT ON AGGREGATE fit(bigint, float8) IS
 'Fit a forecasting model (method auto) to one series of (t, y) rows in any order.';
 COMMENT ON AGGREGATE fit(bigint, float8, text) IS
-'Fit a forecasting model with the given method: auto, naive, snaive, mean, drift, ses, holt, damped, hw, ets.';
+'Fit a forecasting model with the given method: auto, ets, arima, theta, mstl, ensemble, naive, snaive, mean, drift, ses, holt, damped, hw, croston, sba, tsb, adida.';
 COMMENT ON AGGREGATE fit(bigint, float8, text, jsonb) IS
 'Fit a forecasting model with a method and options such as {"period": 7, "missing": "interpolate"}.';
 COMMENT ON AGGREGATE fit(date, float8) IS
 'Fit a forecasting model (method auto) to one daily/weekly/monthly series; rows in any order.';
 COMMENT ON AGGREGATE fit(date, float8, text) IS
-'Fit a forecasting model with the given method: auto, naive, snaive, mean, drift, ses, holt, damped, hw, ets.';
+'Fit a forecasting model with the given method: auto, ets, arima, theta, mstl, ensemble, naive, snaive, mean, drift, ses, holt, damped, hw, croston, sba, tsb, adida.';
 COMMENT ON AGGREGATE fit(date, float8, text, jsonb) IS
 'Fit a forecasting model with a method and options such as {"period": 7, "missing": "interpolate"}.';
 COMMENT ON AGGREGATE fit(timestamptz, float8) IS
 'Fit a forecasting model (method auto) to one series of timestamped rows in any order.';
 COMMENT ON AGGREGATE fit(timestamptz, float8, text) IS
-'Fit a forecasting model with the given method: auto, naive, snaive, mean, drift, ses, holt, damped, hw, ets.';
+'Fit a forecasting model with the given method: auto, ets, arima, theta, mstl, ensemble, naive, snaive, mean, drift, ses, holt, damped, hw, croston, sba, tsb, adida.';
 COMMENT ON AGGREGATE fit(timestamptz, float8, text, jsonb) IS
 'Fit a forecasting model with a method and options such as {"period": 24, "missing": "interpolate"}.';
 
