@@ -45,6 +45,11 @@ JOIN forecastin.residuals((SELECT forecastin.fit(t, y, 'naive') FROM fa_y), NULL
 JOIN forecastin.residuals((SELECT forecastin.fit(t, y, 'drift') FROM fa_y), NULL::bigint) b USING (t)
 WHERE e.resid IS NOT NULL;
 
+-- model_info lists the members, with their own fallbacks (9 points are too
+-- few for ETS with period 4)
+SELECT j->>'combine' AS combine, e->>'method' AS method, e->>'form' AS form, e->>'fallback' AS fallback
+FROM (SELECT forecastin.model_info(forecastin.fit(g::bigint, 10 + g % 3, 'ensemble', '{"period": 4}')) j
+      FROM generate_series(1, 9) g) q, jsonb_array_elements(j->'members') e;
 -- a member without intervals (croston) leaves the ensemble without them
 SELECT count(*) AS steps, bool_and(lo IS NULL AND hi IS NULL) AS no_interval, bool_and(yhat IS NOT NULL) AS has_points
 FROM forecastin.forecast((SELECT forecastin.fit(t, y, 'ensemble', '{"methods": ["naive", "croston"]}') FROM fa_y), 3);
@@ -68,6 +73,9 @@ SELECT count(*) AS steps,
                          + 30 * sin(2 * pi() * extract(hour FROM f.t) / 24)
                          + 25 * (extract(isodow FROM f.t) > 5)::int))) < 2 AS follows_pattern
 FROM forecastin.forecast((SELECT forecastin.fit(t, y, 'mstl') FROM fa_hourly), 168) f;
+-- what model_info says of an mstl model
+SELECT j->'periods' AS periods, j->>'transform' AS transform, j->'members'->0->>'form' AS adjusted_model
+FROM (SELECT forecastin.model_info(forecastin.fit(t, y, 'mstl')) j FROM fa_hourly) q;
 -- periods given in options; another model for the adjusted series
 SELECT forecastin.model_info(forecastin.fit(t, y, 'mstl', '{"period": [24, 168], "adjusted": "theta"}'))->>'form' AS form
 FROM fa_hourly;

@@ -26,6 +26,10 @@
 #include "methods.h"
 #include "mstl.h"
 
+/* mstl keeps at most as many periods as the options can give */
+StaticAssertDecl(FC_MSTL_MAX_PERIODS == FC_MAX_PERIODS,
+				 "mstl and the options must agree on the number of periods");
+
 /* ---------- combining ---------- */
 
 /* Median or mean of v[0..k-1] (k <= FC_MAX_MEMBERS); v is reordered. */
@@ -124,7 +128,7 @@ fc_ensemble_of(FcModel **subs, int k, FcCombine combine, int n, int m)
 		nparam += subs[i]->nparam;
 	}
 	model = fc_model_alloc(len);
-	model->method = FC_METHOD_ENSEMBLE;
+	model->method = model->requested = FC_METHOD_ENSEMBLE;
 	model->period = m;
 	model->n = n;
 	model->nparam = nparam;
@@ -264,7 +268,7 @@ fc_fit_mstl(const double *y, int n, const int *periods, int nperiods,
 	for (i = 0; i < nused; i++)
 		len += used[i];
 	model = fc_model_alloc(len);
-	model->method = FC_METHOD_MSTL;
+	model->method = model->requested = FC_METHOD_MSTL;
 	model->period = used[0];
 	model->n = n;
 	model->nparam = sub->nparam;
@@ -413,6 +417,22 @@ fc_composite_members(const FcModel *model, FcModel **out, int max)
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("corrupt forecastin.model value")));
 	return Min(k, max);
+}
+
+int
+fc_mstl_periods(const FcModel *model, int *periods, bool *log_scale)
+{
+	MstlLayout	lay;
+	FcModel    *sub = NULL;
+	int			i;
+
+	if (model->method != FC_METHOD_MSTL || walk_states(model, &sub, 1, &lay) != 1)
+		return 0;
+	pfree(sub);
+	for (i = 0; i < lay.nper; i++)
+		periods[i] = lay.per[i];
+	*log_scale = lay.log_scale;
+	return lay.nper;
 }
 
 /* ---------- forecasting ---------- */

@@ -41,6 +41,9 @@ extern void fc_composite_forecast(const FcModel *model, int h, double level,
 								  double *mean, double *lo, double *hi);
 extern void fc_composite_form_name(const FcModel *model, char *buf, size_t len);
 
+/* The periods of an mstl model (ascending) and whether it works on log(y). */
+extern int	fc_mstl_periods(const FcModel *model, int *periods, bool *log_scale);
+
 /* Members of an ensemble or the adjusted model of mstl, unpacked (palloc'd). */
 extern int	fc_composite_members(const FcModel *model, FcModel **out, int max);
 

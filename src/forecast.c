@@ -18,6 +18,7 @@
 #include "utils/tuplestore.h"
 
 #include "arima.h"
+#include "composite.h"
 #include "forecastin.h"
 #include "intermittent.h"
 #include "methods.h"
@@ -265,6 +266,51 @@ demand_class(const FcModel *m)
 	return fc_demand_class_name((FcDemandClass) (int) code);
 }
 
+/*
+ * Composite models: "members" (method, form and fallback of each; for mstl
+ * the model of the adjusted series), "combine" of an ensemble, "periods"
+ * and "transform" of mstl.
+ */
+static void
+append_members(StringInfo buf, const FcModel *m, bool *first)
+{
+	FcModel    *subs[FC_MAX_MEMBERS];
+	int			k = fc_composite_members(m, subs, FC_MAX_MEMBERS);
+	char		tmp[1024];
+	int			i;
+
+	if (m->method == FC_METHOD_ENSEMBLE)
+		json_str(buf, "combine", m->states[1] == FC_COMBINE_MEAN ? "mean" : "median", first);
+	else
+	{
+		int			per[FC_MAX_PERIODS];
+		bool		log_scale = false;
+		int			np = fc_mstl_periods(m, per, &log_scale);
+
+		json_key(buf, "periods", first);
+		appendStringInfoChar(buf, '[');
+		for (i = 0; i < np; i++)
+			appendStringInfo(buf, "%s%d", i > 0 ? ", " : "", per[i]);
+		appendStringInfoChar(buf, ']');
+		json_str(buf, "transform", log_scale ? "log" : "none", first);
+	}
+	json_key(buf, "members", first);
+	appendStringInfoChar(buf, '[');
+	for (i = 0; i < k; i++)
+	{
+		bool		mfirst = true;
+
+		appendStringInfoString(buf, i > 0 ? ", {" : "{");
+		json_str(buf, "method", fc_method_name(subs[i]->method), &mfirst);
+		fc_model_form_name(subs[i], tmp, sizeof(tmp));
+		json_str(buf, "form", tmp, &mfirst);
+		json_str(buf, "fallback", fc_model_fallback_reason(subs[i], tmp, sizeof(tmp)), &mfirst);
+		appendStringInfoChar(buf, '}');
+		pfree(subs[i]);
+	}
+	appendStringInfoChar(buf, ']');
+}
+
 Datum
 fc_model_info(PG_FUNCTION_ARGS)
 {
@@ -287,6 +333,8 @@ fc_model_info(PG_FUNCTION_ARGS)
 	json_str(&buf, "fallback", fc_model_fallback_reason(m, tmp, sizeof(tmp)), &first);
 	if (m->requested == FC_METHOD_AUTO)
 		json_str(&buf, "auto_choice", fc_auto_reason(m, tmp, sizeof(tmp)), &first);
+	if (m->method == FC_METHOD_ENSEMBLE || m->method == FC_METHOD_MSTL)
+		append_members(&buf, m, &first);
 	json_num(&buf, "n", m->n, &first);
 	json_num(&buf, "n_missing", m->n_missing, &first);
 	json_str(&buf, "missing_policy",

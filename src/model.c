@@ -237,12 +237,13 @@ fc_model_check(const FcModel *m)
 /*
  * A sub-model inside its parent's states[] is a run of finite doubles:
  *	 [method, ets_error, ets_trend, ets_season, ets_damped, period, n,
- *	  nparam, nstates, FC_NPARAMS pairs (is_nan, value), nstates states]
+ *	  nparam, nstates, fallback, requested,
+ *	  FC_NPARAMS pairs (is_nan, value), nstates states]
  * Finite doubles print exactly in the text form (%.17g) and travel exactly
  * in the binary one, and the parent's own checks (finite states) still
  * hold.  The time axis is the parent's; residuals live in the parent.
  */
-#define FC_SUB_HEADER 9
+#define FC_SUB_HEADER 11
 
 int
 fc_submodel_size(const FcModel *sub)
@@ -264,6 +265,8 @@ fc_submodel_pack(const FcModel *sub, double *dst)
 	dst[6] = sub->n;
 	dst[7] = sub->nparam;
 	dst[8] = sub->nstates;
+	dst[9] = sub->fallback;
+	dst[10] = sub->requested;
 	for (i = 0; i < FC_NPARAMS; i++)
 	{
 		bool		missing = !isfinite(sub->params[i]);
@@ -305,6 +308,8 @@ fc_submodel_unpack(const FcModel *parent, const double *src, int avail,
 				n,
 				nparam,
 				nstates,
+				fallback,
+				requested,
 				i;
 
 	if (avail < FC_SUB_HEADER + 2 * FC_NPARAMS ||
@@ -316,14 +321,18 @@ fc_submodel_unpack(const FcModel *parent, const double *src, int avail,
 		!packed_int(src[5], 1, 100000, &period) ||
 		!packed_int(src[6], parent->n, parent->n, &n) ||
 		!packed_int(src[7], 0, 1000000, &nparam) ||
-		!packed_int(src[8], 0, avail - FC_SUB_HEADER - 2 * FC_NPARAMS, &nstates))
+		!packed_int(src[8], 0, avail - FC_SUB_HEADER - 2 * FC_NPARAMS, &nstates) ||
+		!packed_int(src[9], 0, FC_FALLBACK_FAILED, &fallback) ||
+		!packed_int(src[10], 1, FC_METHOD_COUNT - 1, &requested))
 		forged(ERRCODE_INVALID_PARAMETER_VALUE, "invalid component model");
 	/* only an mstl member of an ensemble nests: two levels at most */
 	if (method == FC_METHOD_ENSEMBLE || (method == FC_METHOD_MSTL && !allow_composite))
 		forged(ERRCODE_INVALID_PARAMETER_VALUE, "nested component model");
 
 	sub = fc_model_alloc(nstates);
-	sub->method = sub->requested = (uint8) method;
+	sub->method = (uint8) method;
+	sub->requested = (uint8) requested;
+	sub->fallback = (uint8) fallback;
 	sub->ets_error = (char) err;
 	sub->ets_trend = (char) trend;
 	sub->ets_season = (char) season;
@@ -351,6 +360,7 @@ fc_submodel_unpack(const FcModel *parent, const double *src, int avail,
 	sub->step = 1;
 	sub->t_first = 0;
 	sub->period_source = FC_PERIOD_OPTION;
+	sub->detected_period = parent->period;	/* the period the member was given */
 
 	model_check_code(sub, ERRCODE_INVALID_PARAMETER_VALUE);
 	*used = FC_SUB_HEADER + 2 * FC_NPARAMS + nstates;
