@@ -80,14 +80,6 @@ fit_multi_seasonal(const double *y, int n, const int *periods, int nperiods,
 }
 
 /*
- * Intermittent or lumpy demand (ADI >= 1.32, the Syntetos-Boylan cut),
- * judged from the first sale on: the days before it say nothing about
- * demand (the product may not have been on sale yet) and would make every
- * recent launch look intermittent.  ADI here is the span from the first
- * sale to the end over the number of sales, so that a lone early sale
- * followed by silence counts as intermittent.
- */
-/*
  * Rule 3 with a season longer than ETS estimates (weekly data with period
  * 52): ETS would drop the season, so its place goes to MSTL+ETS, the usual
  * remedy for long periods (STL decomposition, ETS on the adjusted series).
@@ -108,6 +100,14 @@ fit_long_season_trio(const double *y, int n, int m, const FcOptions *opts)
 	return fc_ensemble_of(subs, 3, FC_COMBINE_MEDIAN, n, m);
 }
 
+/*
+ * Intermittent or lumpy demand (ADI >= 1.32, the Syntetos-Boylan cut),
+ * judged from the first sale on: the days before it say nothing about
+ * demand (the product may not have been on sale yet) and would make every
+ * recent launch look intermittent.  ADI here is the span from the first
+ * sale to the end over the number of sales, so that a lone early sale
+ * followed by silence counts as intermittent.
+ */
 static bool
 is_intermittent_demand(const double *y, int n)
 {
