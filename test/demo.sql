@@ -354,4 +354,30 @@ FROM (SELECT forecastin.dm_test(a.y - a.yhat, b.y - b.yhat, 1, 2, a.series ORDER
 			WHERE bt.method = 'snaive' AND e.step = 1) b USING (series, t)) x;
 
 \echo
+\echo '== 10. Several seasonal cycles: hourly footfall at a store, with a daily and a weekly'
+\echo '       pattern (generated: busy evenings, busier weekends).  auto detects both cycles'
+\echo '       from the hourly timestamps and combines MSTL models, seasonal ARIMA and'
+\echo '       seasonal naive; model_info lists the members.'
+\echo
+
+CREATE TABLE demo_footfall AS
+SELECT ts, round(40 + 25 * greatest(0, sin(pi() * (extract(hour FROM ts) - 8) / 14))
+				 * (1 + 0.5 * (extract(isodow FROM ts) >= 6)::int)
+				 + 0.01 * extract(epoch FROM ts - timestamptz '2024-11-01') / 3600
+				 + (get_byte(decode(md5(ts::text), 'hex'), 0) % 7))::float8 AS visitors
+FROM generate_series(timestamptz '2024-11-01 00:00+00', timestamptz '2024-11-28 23:00+00', interval '1 hour') AS ts;
+
+SELECT info->>'auto_choice' AS auto_choice, m->>'form' AS member
+FROM (SELECT forecastin.model_info(forecastin.fit(ts, visitors)) AS info FROM demo_footfall) f,
+	 LATERAL jsonb_array_elements(info->'members') AS m;
+
+\echo 'Next Saturday and Monday, every third hour (Saturdays are busier):'
+SELECT to_char(f.t AT TIME ZONE 'UTC', 'Dy DD HH24:MI') AS hour, round(f.yhat) AS visitors,
+	   round(f.lo) AS lo95, round(f.hi) AS hi95,
+	   repeat('#', greatest(0, round(f.yhat / 4))::int) AS "visitors (# = 4)"
+FROM forecastin.forecast((SELECT forecastin.fit(ts, visitors) FROM demo_footfall), 96) AS f
+WHERE extract(isodow FROM f.t AT TIME ZONE 'UTC') IN (6, 1) AND extract(hour FROM f.t AT TIME ZONE 'UTC')::int % 3 = 0
+ORDER BY f.step;
+
+\echo
 \echo 'Done.  The fitted models are in table demo_models (sku, location, m forecastin.model).'
