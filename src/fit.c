@@ -292,6 +292,8 @@ tstz_to_axis_values(FcPoint *pts, int n, int64 *tod_usec)
 		Timestamp	local;
 		int64		day;
 
+		if ((i & 0xFFFF) == 0xFFFF)
+			CHECK_FOR_INTERRUPTS();	/* a time-zone conversion per point */
 		if (timestamp2tm(pts[i].t, &tz, &tm, &fsec, NULL, NULL) != 0 ||
 			tm2timestamp(&tm, fsec, NULL, &local) != 0)
 			ereport(ERROR,
@@ -506,6 +508,8 @@ state_send_into(StringInfo buf, const FcFitState *s)
 	{
 		pq_sendint64(buf, s->points[i].t);
 		pq_sendfloat8(buf, s->points[i].y);
+		if ((i & 0xFFFF) == 0xFFFF)
+			CHECK_FOR_INTERRUPTS();	/* a state holds up to 67M points */
 	}
 }
 
@@ -604,6 +608,8 @@ state_recv_from(StringInfo buf, int code)
 		s->points[i].y = pq_getmsgfloat8(buf);
 		if (isinf(s->points[i].y))
 			bad_state(code);
+		if ((i & 0xFFFF) == 0xFFFF)
+			CHECK_FOR_INTERRUPTS();
 	}
 	return s;
 }
