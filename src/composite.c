@@ -193,35 +193,50 @@ fc_mstl_usable_periods(const int *periods, int nperiods, int n, int *out)
 	return k;
 }
 
-FcModel *
-fc_fit_mstl(const double *y, int n, const int *periods, int nperiods,
-			FcMethod adjusted, bool log_scale, const FcOptions *opts)
+/* An MSTL decomposition, shared by the models fitted on its adjusted series. */
+typedef struct MstlParts
 {
-	double	   *logy = NULL;
-	int			used[FC_MSTL_MAX_PERIODS];
-	int			nused = 0;
-	double	   *trend;
-	double	   *remainder;
-	double	   *seasonal;
-	double	   *adj;
-	FcMstlControl ctl;
-	FcOptions	sub_opts = *opts;
-	FcModel    *sub;
-	FcModel    *model;
-	FcStatus	st;
+	int			n;
+	int			nused;
+	int			used[FC_MSTL_MAX_PERIODS];	/* periods kept, ascending */
+	bool		log_scale;
+	double	   *z;				/* the series decomposed: y or log(y) */
+	double	   *seasonal;		/* nused rows of n */
+	double	   *adj;			/* z minus every seasonal component */
+} MstlParts;
+
+static void
+mstl_parts_free(MstlParts *parts)
+{
+	if (parts->log_scale)
+		pfree(parts->z);
+	pfree(parts->seasonal);
+	pfree(parts->adj);
+}
+
+/* Decompose y (or log y); false when no period fits twice in the series. */
+static bool
+mstl_decompose(const double *y, int n, const int *periods, int nperiods,
+			   bool log_scale, MstlParts *parts)
+{
 	int			usable[FC_MAX_PERIODS];
 	int			nusable = fc_mstl_usable_periods(periods, Min(nperiods, FC_MAX_PERIODS),
 												 n, usable);
-	int			len,
-				pos,
-				i,
+	double	   *trend;
+	FcMstlControl ctl;
+	FcStatus	st;
+	int			i,
 				t;
 
 	if (nusable == 0)
-		return NULL;
+		return false;
+	memset(parts, 0, sizeof(*parts));
+	parts->n = n;
+	parts->log_scale = log_scale;
+	parts->z = (double *) y;
 	if (log_scale)
 	{
-		logy = palloc(sizeof(double) * n);
+		parts->z = palloc(sizeof(double) * n);
 		for (t = 0; t < n; t++)
 		{
 			if (!(y[t] > 0.0))
@@ -230,84 +245,119 @@ fc_fit_mstl(const double *y, int n, const int *periods, int nperiods,
 						 errmsg("option \"transform\": \"log\" needs positive values"),
 						 errdetail("Observation %d is %g.", t + 1, y[t]),
 						 errhint("Remove the option, or model log(y + c) yourself.")));
-			logy[t] = log(y[t]);
+			parts->z[t] = log(y[t]);
 		}
-		y = logy;
 	}
 	trend = palloc(sizeof(double) * n);
-	remainder = palloc(sizeof(double) * n);
-	seasonal = palloc(sizeof(double) * n * nusable);
-	adj = palloc(sizeof(double) * n);
+	parts->seasonal = palloc(sizeof(double) * n * nusable);
+	parts->adj = palloc(sizeof(double) * n);
 	fc_mstl_control_init(&ctl);
-	st = fc_mstl(y, n, usable, nusable, &ctl, used, &nused, trend, seasonal, remainder);
+	st = fc_mstl(parts->z, n, usable, nusable, &ctl, parts->used, &parts->nused,
+				 trend, parts->seasonal, NULL);
+	pfree(trend);
 	if (st != FC_OK && st != FC_ERR_TOO_SHORT)
 		fc_report_status(st, "mstl");
-	if (st == FC_ERR_TOO_SHORT || nused == 0)
+	if (st == FC_ERR_TOO_SHORT || parts->nused == 0)
 	{
-		pfree(trend);
-		pfree(remainder);
-		pfree(seasonal);
-		pfree(adj);
-		if (logy)
-			pfree(logy);
-		return NULL;
+		mstl_parts_free(parts);
+		return false;
 	}
-
 	for (t = 0; t < n; t++)
 	{
-		adj[t] = y[t];
-		for (i = 0; i < nused; i++)
-			adj[t] -= seasonal[(size_t) i * n + t];
+		parts->adj[t] = parts->z[t];
+		for (i = 0; i < parts->nused; i++)
+			parts->adj[t] -= parts->seasonal[(size_t) i * n + t];
 	}
+	return true;
+}
+
+/* The mstl model of a decomposition with `adjusted` fitted to its adjusted series. */
+static FcModel *
+mstl_model(const MstlParts *parts, FcMethod adjusted, const FcOptions *opts)
+{
+	int			n = parts->n;
+	FcOptions	sub_opts = *opts;
+	FcModel    *sub;
+	FcModel    *model;
+	double	   *r;
+	int			len,
+				pos,
+				i,
+				t;
+
 	/* the adjusted series has no season left: fit it without one */
 	sub_opts.nperiods = 1;
 	sub_opts.periods[0] = 1;
-	sub = fc_fit_series(adj, n, 1, adjusted, &sub_opts);
+	sub = fc_fit_series(parts->adj, n, 1, adjusted, &sub_opts);
 
-	len = 2 + nused + fc_submodel_size(sub);
-	for (i = 0; i < nused; i++)
-		len += used[i];
+	len = 2 + parts->nused + fc_submodel_size(sub);
+	for (i = 0; i < parts->nused; i++)
+		len += parts->used[i];
 	model = fc_model_alloc(len);
 	model->method = model->requested = FC_METHOD_MSTL;
-	model->period = used[0];
+	model->period = parts->used[0];
 	model->n = n;
 	model->nparam = sub->nparam;
 	model->fallback = sub->fallback;
-	model->states[0] = nused;
-	model->states[1] = log_scale ? FC_TRANSFORM_LOG : FC_TRANSFORM_NONE;
+	model->states[0] = parts->nused;
+	model->states[1] = parts->log_scale ? FC_TRANSFORM_LOG : FC_TRANSFORM_NONE;
 	pos = 2;
-	for (i = 0; i < nused; i++)
-		model->states[pos++] = used[i];
-	for (i = 0; i < nused; i++)
+	for (i = 0; i < parts->nused; i++)
+		model->states[pos++] = parts->used[i];
+	for (i = 0; i < parts->nused; i++)
 	{
-		memcpy(&model->states[pos], &seasonal[(size_t) i * n + n - used[i]],
-			   sizeof(double) * used[i]);
-		pos += used[i];
+		memcpy(&model->states[pos], &parts->seasonal[(size_t) i * n + n - parts->used[i]],
+			   sizeof(double) * parts->used[i]);
+		pos += parts->used[i];
 	}
 	fc_submodel_pack(sub, &model->states[pos]);
 	model->params[FC_P_SIGMA2] = sub->params[FC_P_SIGMA2];
 	model->params[FC_P_MSE] = sub->params[FC_P_MSE];
 	model->params[FC_P_LOGLIK] = sub->params[FC_P_LOGLIK];
-	/* y - (adjusted fit + seasonal) = adjusted - adjusted fit, on the model's scale */
-	if (log_scale)
-	{
-		double	   *r = FC_MODEL_RESID(sub);
 
+	/* y - (adjusted fit + seasonal) = adjusted - adjusted fit, on the model's scale */
+	r = FC_MODEL_RESID(sub);
+	if (parts->log_scale)
+	{
 		/* back on the data's scale: y - exp(log y - r) */
 		for (t = 0; t < n; t++)
-			r[t] = isfinite(r[t]) ? exp(y[t]) - exp(y[t] - r[t]) : NAN;
+			r[t] = isfinite(r[t]) ? exp(parts->z[t]) - exp(parts->z[t] - r[t]) : NAN;
 		model->params[FC_P_SIGMA2] = NAN;	/* a log-scale variance: not comparable */
 		model->params[FC_P_MSE] = mean_square(r, n);
-		pfree(logy);
 	}
-	model = fc_model_add_residuals(model, FC_MODEL_RESID(sub), n);
-
+	model = fc_model_add_residuals(model, r, n);
 	pfree(sub);
-	pfree(trend);
-	pfree(remainder);
-	pfree(seasonal);
-	pfree(adj);
 	return model;
+}
+
+FcModel *
+fc_fit_mstl(const double *y, int n, const int *periods, int nperiods,
+			FcMethod adjusted, bool log_scale, const FcOptions *opts)
+{
+	MstlParts	parts;
+	FcModel    *model;
+
+	if (!mstl_decompose(y, n, periods, nperiods, log_scale, &parts))
+		return NULL;
+	model = mstl_model(&parts, adjusted, opts);
+	mstl_parts_free(&parts);
+	return model;
+}
+
+int
+fc_fit_mstl_models(const double *y, int n, const int *periods, int nperiods,
+				   bool log_scale, const uint8 *adjusted, int k,
+				   const FcOptions *opts, FcModel **out)
+{
+	MstlParts	parts;
+	int			i;
+
+	if (!mstl_decompose(y, n, periods, nperiods, log_scale, &parts))
+		return 0;
+	for (i = 0; i < k; i++)
+		out[i] = mstl_model(&parts, (FcMethod) adjusted[i], opts);
+	mstl_parts_free(&parts);
+	return k;
 }
 
 /* ---------- reading the states back ---------- */

@@ -33,6 +33,15 @@ extern FcModel *fc_ensemble_of(FcModel **subs, int k, FcCombine combine, int n, 
 extern FcModel *fc_fit_mstl(const double *y, int n, const int *periods, int nperiods,
 							FcMethod adjusted, bool log_scale, const FcOptions *opts);
 
+/*
+ * One MSTL decomposition of y (or log y), and an mstl model on it for each
+ * of the k `adjusted` methods (into out[]).  Returns k, or 0 as fc_fit_mstl
+ * returns NULL.
+ */
+extern int	fc_fit_mstl_models(const double *y, int n, const int *periods, int nperiods,
+							   bool log_scale, const uint8 *adjusted, int k,
+							   const FcOptions *opts, FcModel **out);
+
 /* The periods MSTL would keep for a series of n points (ascending). */
 extern int	fc_mstl_usable_periods(const int *periods, int nperiods, int n, int *out);
 

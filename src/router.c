@@ -54,25 +54,15 @@ fit_multi_seasonal(const double *y, int n, const int *periods, int nperiods,
 	static const uint8 adjusted[] = {FC_METHOD_ARIMA, FC_METHOD_ETS};
 	FcModel    *subs[FC_MAX_MEMBERS];
 	FcFallbackTally tally;
-	int			k = 0,
-				pass,
-				i;
+	int			k = 0;
 
 	fc_fallbacks_save(&tally);
-	for (pass = 0; pass < 2; pass++)
-	{
-		if (pass == 1 && !fc_all_positive(y, n))
-			break;
-		for (i = 0; i < lengthof(adjusted); i++)
-		{
-			FcModel    *sub = fc_fit_mstl(y, n, periods, nperiods, (FcMethod) adjusted[i],
-										  pass == 1, opts);
-
-			if (sub == NULL)
-				break;
-			subs[k++] = sub;
-		}
-	}
+	/* one decomposition per scale, shared by the two adjusted-series models */
+	k += fc_fit_mstl_models(y, n, periods, nperiods, false, adjusted,
+							lengthof(adjusted), opts, subs + k);
+	if (fc_all_positive(y, n))
+		k += fc_fit_mstl_models(y, n, periods, nperiods, true, adjusted,
+								lengthof(adjusted), opts, subs + k);
 	subs[k++] = fc_fit_series(y, n, periods[0], FC_METHOD_ARIMA, opts);
 	subs[k++] = fc_fit_series(y, n, periods[0], FC_METHOD_SNAIVE, opts);
 	fc_fallbacks_restore(&tally);
