@@ -492,6 +492,33 @@ ets_decode(const EtsSpec *sp, const double *x, EtsPar *p)
 		p->phi = 1.0;
 }
 
+/*
+ * The state update of one step, shared by the filter and the gradient's
+ * forward pass: level, slope and this step's seasonal state from the
+ * predicted level lp, seasonal sv and the innovation r (relative to sv in
+ * the multiplicative-season forms).
+ */
+static inline void
+ets_update(int season, double alpha, double beta, double gamma, double phi,
+		   double lp, double sv, double r, double *l, double *b, double *s)
+{
+	if (season == SEAS_M)
+	{
+		double		rs = r / sv;
+
+		*l = lp + alpha * rs;
+		*b = phi * *b + beta * rs;
+		*s = sv + gamma * r / lp;
+	}
+	else
+	{
+		*l = lp + alpha * r;
+		*b = phi * *b + beta * r;
+		if (season == SEAS_A)
+			*s = sv + gamma * r;
+	}
+}
+
 /* inverse of ets_decode for the smoothing parameters */
 static void
 ets_encode(const EtsSpec *sp, const EtsPar *p, double *x)
@@ -602,21 +629,7 @@ ets_filter_t(const double *y, int n, int m, bool errmul, int season,
 			if (resid)
 				resid[t] = r;
 		}
-		if (season == SEAS_M)
-		{
-			double		rs = r / sv;
-
-			l = lp + alpha * rs;
-			b = phi * b + beta * rs;
-			s[j] = sv + gamma * r / lp;
-		}
-		else
-		{
-			l = lp + alpha * r;
-			b = phi * b + beta * r;
-			if (season == SEAS_A)
-				s[j] = sv + gamma * r;
-		}
+		ets_update(season, alpha, beta, gamma, phi, lp, sv, r, &l, &b, &s[j]);
 		if (++j == m)
 			j = 0;
 	}
@@ -1165,21 +1178,7 @@ ets_grad_t(EtsSpec *sp, const EtsPar *p, double l, double b,
 		T_b[t] = b;
 		T_s[t] = sv;
 		T_r[t] = r;
-		if (season == SEAS_M)
-		{
-			double		rs = r / sv;
-
-			l = lp + alpha * rs;
-			b = phi * b + beta * rs;
-			s[j] = sv + gamma * r / lp;
-		}
-		else
-		{
-			l = lp + alpha * r;
-			b = phi * b + beta * r;
-			if (season == SEAS_A)
-				s[j] = sv + gamma * r;
-		}
+		ets_update(season, alpha, beta, gamma, phi, lp, sv, r, &l, &b, &s[j]);
 		if (++j == m)
 			j = 0;
 	}
