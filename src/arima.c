@@ -767,6 +767,37 @@ init_pcov(ArWork *W)
 	return true;
 }
 
+/*
+ * Predicted ARMA state a <- T a + K v of the companion form (T: phi in the
+ * first column, ones on the superdiagonal), with the gain given as
+ * G / F: one step of the filters below, for the data and for the ones.
+ */
+static inline void
+predict_with_gain(double *a, const double *fp, double lead, const double *G,
+				  double iF, double v, int r)
+{
+	int			i;
+
+	for (i = 0; i + 1 < r; i++)
+		a[i] = fp[i] * lead + a[i + 1] + G[i] * iF * v;
+	a[r - 1] = fp[r - 1] * lead + G[r - 1] * iF * v;
+}
+
+/*
+ * The same once the first state component is known exactly (x0, the
+ * observation): the gain acts on the others only.
+ */
+static inline void
+predict_known_first(double *a, const double *fp, double x0, const double *gain,
+					double v, int r)
+{
+	int			i;
+
+	for (i = 0; i + 1 < r; i++)
+		a[i] = fp[i] * x0 + a[i + 1] + gain[i] * v;
+	a[r - 1] = fp[r - 1] * x0;
+}
+
 static double
 kalman_eval(ArWork *W)
 {
@@ -857,16 +888,12 @@ kalman_eval(ArWork *W)
 			}
 			s00 += v0 * v0 * iF;
 			/* predicted state: a <- T a + K v */
-			for (i = 0; i + 1 < r; i++)
-				a0[i] = fp[i] * a00 + a0[i + 1] + G[i] * iF * v0;
-			a0[r - 1] = fp[r - 1] * a00 + G[r - 1] * iF * v0;
+			predict_with_gain(a0, fp, a00, G, iF, v0, r);
 			if (cmean)
 			{
 				s01 += v0 * vg * iF;
 				s11 += vg * vg * iF;
-				for (i = 0; i + 1 < r; i++)
-					ag[i] = fp[i] * ag0 + ag[i + 1] + G[i] * iF * vg;
-				ag[r - 1] = fp[r - 1] * ag0 + G[r - 1] * iF * vg;
+				predict_with_gain(ag, fp, ag0, G, iF, vg, r);
 			}
 			/* the rank-one update */
 			u = y[0];
@@ -924,9 +951,7 @@ kalman_eval(ArWork *W)
 		/* filtered state (first component known exactly), predicted */
 		for (i = 0; i < r; i++)
 			c[i] = P[i] * iF;	/* row 0 of the upper triangle / F */
-		for (i = 0; i + 1 < r; i++)
-			a0[i] = fp[i] * x0 + a0[i + 1] + c[i + 1] * v0;
-		a0[r - 1] = fp[r - 1] * x0;
+		predict_known_first(a0, fp, x0, c + 1, v0, r);
 		if (cmean)
 		{
 			for (i = 0; i + 1 < r; i++)
@@ -970,9 +995,7 @@ kalman_eval(ArWork *W)
 				W->eg[t] = 1.0 - ag[0];
 				W->Fv[t] = 1.0;
 			}
-			for (i = 0; i + 1 < r; i++)
-				a0[i] = fp[i] * x0 + a0[i + 1] + R[i + 1] * v0;
-			a0[r - 1] = fp[r - 1] * x0;
+			predict_known_first(a0, fp, x0, R + 1, v0, r);
 		}
 	else
 	{
@@ -986,9 +1009,7 @@ kalman_eval(ArWork *W)
 			double		v0 = x0 - a0[0];
 
 			s00 += v0 * v0;
-			for (i = 0; i + 1 < r; i++)
-				a0[i] = fp[i] * x0 + a0[i + 1] + R[i + 1] * v0;
-			a0[r - 1] = fp[r - 1] * x0;
+			predict_known_first(a0, fp, x0, R + 1, v0, r);
 			if (!gsettled)
 			{
 				bool		same = true;
