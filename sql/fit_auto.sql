@@ -151,6 +151,21 @@ SELECT try_sql($$ SELECT forecastin.fit(t, y, 'mstl', '{"adjusted": "mstl"}') FR
 SELECT try_sql($$ SELECT forecastin.fit(t, y, 'mstl', '{"transform": "sqrt"}') FROM fa_y $$);
 SELECT try_sql($$ SELECT forecastin.fit(t, y - 150, 'mstl', '{"period": 7, "transform": "log"}') FROM fa_y $$);
 SELECT try_sql($$ SELECT forecastin.fit(t, y, 'mstl', '{"period": [7, 7, 12]}') FROM fa_y $$);
+SELECT try_sql($$ SELECT forecastin.fit(t, y, 'ensemble', '{"methods": null}') FROM fa_y $$);
+SELECT try_sql($$ SELECT forecastin.fit(t, y, 'ensemble', '{"combine": null}') FROM fa_y $$);
+SELECT try_sql($$ SELECT forecastin.fit(t, y, 'mstl', '{"adjusted": null}') FROM fa_y $$);
+SELECT try_sql($$ SELECT forecastin.fit(t, y, 'mstl', '{"adjusted": "bogus"}') FROM fa_y $$);
+SELECT try_sql($$ SELECT forecastin.fit(t, y, 'mstl', '{"transform": null}') FROM fa_y $$);
+SELECT try_sql($$ SELECT forecastin.fit(t, y, 'mstl', '{"period": [7, 0]}') FROM fa_y $$);
+-- one row, and no rows: a naive model without intervals, and NULL
+SELECT meth, forecastin.model_info(m)->>'method' AS fitted,
+       (SELECT bool_and(f.yhat = 5 AND f.lo IS NULL) FROM forecastin.forecast(m, 2) f) AS naive_5
+FROM (SELECT meth, forecastin.fit(1::bigint, 5.0::float8, meth) m
+      FROM unnest(ARRAY['auto', 'ensemble', 'mstl']) meth GROUP BY meth) q ORDER BY meth;
+SELECT meth, (SELECT forecastin.fit(t, y, meth) FROM fa_y WHERE false) IS NULL AS no_model
+FROM unnest(ARRAY['auto', 'ensemble', 'mstl']) meth ORDER BY meth;
+-- a second period too long for the series is dropped, as R's mstl does
+SELECT forecastin.model_info(forecastin.fit(t, y, 'mstl', '{"period": [7, 100000]}'))->'periods' AS periods_used FROM fa_y;
 -- NaN in the data is refused before any member is fitted
 SELECT try_sql($$ SELECT forecastin.fit(t, CASE WHEN t = 5 THEN 'NaN' ELSE y END, 'auto') FROM fa_y $$);
 
