@@ -375,10 +375,12 @@ typedef struct MstlLayout
  * Walk the states of a composite model: for mstl, fill *lay; unpack members
  * into out[] (at most max, the rest are checked and freed).  Returns the
  * number of members, or -1 for a malformed layout (a malformed member is an
- * ERROR of fc_submodel_unpack).
+ * ERROR of fc_submodel_unpack).  `validate` checks each member like a model
+ * read from outside: the input functions ask for it, forecasting does not.
  */
 static int
-walk_states(const FcModel *model, FcModel **out, int max, MstlLayout *lay)
+walk_states(const FcModel *model, FcModel **out, int max, MstlLayout *lay,
+			bool validate)
 {
 	const double *s = model->states;
 	int			len = model->nstates;
@@ -400,7 +402,7 @@ walk_states(const FcModel *model, FcModel **out, int max, MstlLayout *lay)
 		for (i = 0; i < k; i++)
 		{
 			int			used;
-			FcModel    *sub = fc_submodel_unpack(model, s + pos, len - pos, true, &used);
+			FcModel    *sub = fc_submodel_unpack(model, s + pos, len - pos, true, validate, &used);
 
 			if (i < max)
 				out[i] = sub;
@@ -431,7 +433,7 @@ walk_states(const FcModel *model, FcModel **out, int max, MstlLayout *lay)
 	lay->cycles = s + 2 + k;
 	{
 		int			used;
-		FcModel    *sub = fc_submodel_unpack(model, s + pos, len - pos, false, &used);
+		FcModel    *sub = fc_submodel_unpack(model, s + pos, len - pos, false, validate, &used);
 
 		if (sub->period != 1 || pos + used != len)
 			return -1;
@@ -448,7 +450,7 @@ fc_composite_valid(const FcModel *model)
 {
 	FcModel    *subs[FC_MAX_MEMBERS];
 	MstlLayout	lay;
-	int			k = walk_states(model, subs, FC_MAX_MEMBERS, &lay);
+	int			k = walk_states(model, subs, FC_MAX_MEMBERS, &lay, true);
 	int			i;
 
 	for (i = 0; i < k && i < FC_MAX_MEMBERS; i++)
@@ -460,7 +462,7 @@ int
 fc_composite_members(const FcModel *model, FcModel **out, int max)
 {
 	MstlLayout	lay;
-	int			k = walk_states(model, out, max, &lay);
+	int			k = walk_states(model, out, max, &lay, false);
 
 	if (k < 0)
 		ereport(ERROR,
@@ -476,7 +478,7 @@ fc_mstl_periods(const FcModel *model, int *periods, bool *log_scale)
 	FcModel    *sub = NULL;
 	int			i;
 
-	if (model->method != FC_METHOD_MSTL || walk_states(model, &sub, 1, &lay) != 1)
+	if (model->method != FC_METHOD_MSTL || walk_states(model, &sub, 1, &lay, false) != 1)
 		return 0;
 	pfree(sub);
 	for (i = 0; i < lay.nper; i++)
@@ -525,7 +527,7 @@ mstl_forecast(const FcModel *model, int h, double level,
 	int			i,
 				t;
 
-	if (walk_states(model, &sub, 1, &lay) != 1)
+	if (walk_states(model, &sub, 1, &lay, false) != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("corrupt forecastin.model value")));
@@ -573,7 +575,7 @@ fc_composite_form_name(const FcModel *model, char *buf, size_t len)
 {
 	FcModel    *subs[FC_MAX_MEMBERS];
 	MstlLayout	lay;
-	int			k = walk_states(model, subs, FC_MAX_MEMBERS, &lay);
+	int			k = walk_states(model, subs, FC_MAX_MEMBERS, &lay, false);
 	StringInfoData s;
 	char		tmp[256];
 	int			i;

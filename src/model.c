@@ -289,14 +289,17 @@ packed_int(double d, double lo, double hi, int *out)
 }
 
 /*
- * The sub-model at src (at most `avail` doubles), validated like any model
- * (an ERROR if it is not usable).  *used is set to its length.  An ensemble
+ * The sub-model at src (at most `avail` doubles).  Its layout is always
+ * checked; with `validate` it is also checked like any model read from
+ * outside (an ERROR if it is not usable), which input functions do once:
+ * forecasting a stored model need not repeat it.  *used is set to its
+ * length.  An ensemble
  * is never a member, an mstl model only when allow_composite (inside an
  * ensemble): a forged model cannot make validation recurse deeper.
  */
 FcModel *
 fc_submodel_unpack(const FcModel *parent, const double *src, int avail,
-				   bool allow_composite, int *used)
+				   bool allow_composite, bool validate, int *used)
 {
 	FcModel    *sub;
 	int			method,
@@ -362,7 +365,8 @@ fc_submodel_unpack(const FcModel *parent, const double *src, int avail,
 	sub->period_source = FC_PERIOD_OPTION;
 	sub->detected_period = parent->period;	/* the period the member was given */
 
-	model_check_code(sub, ERRCODE_INVALID_PARAMETER_VALUE);
+	if (validate)
+		model_check_code(sub, ERRCODE_INVALID_PARAMETER_VALUE);
 	*used = FC_SUB_HEADER + 2 * FC_NPARAMS + nstates;
 	return sub;
 }

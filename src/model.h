@@ -130,6 +130,6 @@ extern const char *fc_period_source_text(const FcModel *m, char *buf, size_t len
 extern int	fc_submodel_size(const FcModel *sub);
 extern void fc_submodel_pack(const FcModel *sub, double *dst);
 extern FcModel *fc_submodel_unpack(const FcModel *parent, const double *src, int avail,
-								   bool allow_composite, int *used);
+								   bool allow_composite, bool validate, int *used);
 
 #endif							/* FC_MODEL_H */
