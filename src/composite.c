@@ -271,24 +271,26 @@ mstl_decompose(const double *y, int n, const int *periods, int nperiods,
 	return true;
 }
 
-/* The mstl model of a decomposition with `adjusted` fitted to its adjusted series. */
+/* Options for the model of an adjusted series: it has no season left. */
+static void
+adjusted_options(const FcOptions *opts, FcOptions *sub_opts)
+{
+	*sub_opts = *opts;
+	sub_opts->nperiods = 1;
+	sub_opts->periods[0] = 1;
+}
+
+/* The mstl model of a decomposition and sub, a model of its adjusted series (freed). */
 static FcModel *
-mstl_model(const MstlParts *parts, FcMethod adjusted, const FcOptions *opts)
+mstl_pack(const MstlParts *parts, FcModel *sub)
 {
 	int			n = parts->n;
-	FcOptions	sub_opts = *opts;
-	FcModel    *sub;
 	FcModel    *model;
 	double	   *r;
 	int			len,
 				pos,
 				i,
 				t;
-
-	/* the adjusted series has no season left: fit it without one */
-	sub_opts.nperiods = 1;
-	sub_opts.periods[0] = 1;
-	sub = fc_fit_series(parts->adj, n, 1, adjusted, &sub_opts);
 
 	len = 2 + parts->nused + fc_submodel_size(sub);
 	for (i = 0; i < parts->nused; i++)
@@ -328,6 +330,16 @@ mstl_model(const MstlParts *parts, FcMethod adjusted, const FcOptions *opts)
 	model = fc_model_add_residuals(model, r, n);
 	pfree(sub);
 	return model;
+}
+
+/* The mstl model of a decomposition with `adjusted` fitted to its adjusted series. */
+static FcModel *
+mstl_model(const MstlParts *parts, FcMethod adjusted, const FcOptions *opts)
+{
+	FcOptions	sub_opts;
+
+	adjusted_options(opts, &sub_opts);
+	return mstl_pack(parts, fc_fit_series(parts->adj, parts->n, 1, adjusted, &sub_opts));
 }
 
 FcModel *
@@ -469,6 +481,50 @@ fc_composite_members(const FcModel *model, FcModel **out, int max)
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("corrupt forecastin.model value")));
 	return Min(k, max);
+}
+
+FcModel *
+fc_composite_reapply(const FcModel *model, const double *y, int n, const FcOptions *opts)
+{
+	FcModel    *subs[FC_MAX_MEMBERS];
+	MstlLayout	lay;
+	MstlParts	parts;
+	FcOptions	sub_opts;
+	FcModel    *out;
+	int			k = walk_states(model, subs, FC_MAX_MEMBERS, &lay, false);
+	int			i;
+
+	if (k <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("corrupt forecastin.model value")));
+	if (model->method == FC_METHOD_ENSEMBLE)
+	{
+		for (i = 0; i < k; i++)
+		{
+			FcModel    *sub = fc_reapply_model(subs[i], y, n, opts);
+
+			pfree(subs[i]);
+			subs[i] = sub;
+		}
+		out = fc_ensemble_of(subs, k, (FcCombine) model->states[1], n, model->period);
+		out->requested = model->requested;
+		return out;
+	}
+
+	/* mstl: decompose y with the same periods, apply the same adjusted model */
+	if (!mstl_decompose(y, n, lay.per, lay.nper, lay.log_scale, &parts))
+	{
+		/* cannot happen for y at least as long as the model's series */
+		pfree(subs[0]);
+		return fc_fit_series(y, n, model->period, FC_METHOD_NAIVE, opts);
+	}
+	adjusted_options(opts, &sub_opts);
+	out = mstl_pack(&parts, fc_reapply_model(subs[0], parts.adj, n, &sub_opts));
+	out->requested = model->requested;
+	pfree(subs[0]);
+	mstl_parts_free(&parts);
+	return out;
 }
 
 int

@@ -42,6 +42,10 @@ extern int	fc_fit_mstl_models(const double *y, int n, const int *periods, int np
 							   bool log_scale, const uint8 *adjusted, int k,
 							   const FcOptions *opts, FcModel **out);
 
+/* fc_reapply_model() of an ensemble or mstl model (methods.h). */
+extern FcModel *fc_composite_reapply(const FcModel *model, const double *y, int n,
+									 const FcOptions *opts);
+
 /* The periods MSTL would keep for a series of n points (ascending). */
 extern int	fc_mstl_usable_periods(const int *periods, int nperiods, int n, int *out);
 

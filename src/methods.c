@@ -473,6 +473,28 @@ fit_intermittent(const double *y, int n, const FcOptions *opts, FcMethod method)
 	return fc_model_add_residuals(model, resid, n);
 }
 
+/* A model of the ARIMA kernel's fit to n points. */
+static FcModel *
+model_from_arima(const FcArimaModel *am, int n)
+{
+	FcModel    *model;
+	double	   *states;
+
+	model = model_from_packed(FC_METHOD_ARIMA, am->spec.m > 1 ? am->spec.m : 1,
+							  fc_arima_state_size(am), &states);
+	fc_arima_pack(am, states);
+	model->params[FC_P_SIGMA2] = am->sigma2;
+	model->params[FC_P_LOGLIK] = am->loglik;
+	model->params[FC_P_AIC] = am->aic;
+	model->params[FC_P_AICC] = am->aicc;
+	model->params[FC_P_BIC] = am->bic;
+	model->nparam = am->nparam;
+	model->n = n;
+	if (am->resid != NULL)
+		model = fc_model_add_residuals(model, am->resid, n);
+	return model;
+}
+
 /*
  * arima: automatic order selection, or the orders given in options (any
  * order not given is chosen automatically only when none is given).
@@ -483,7 +505,6 @@ fit_arima(const double *y, int n, int m, const FcOptions *opts)
 	FcArimaControl ctl;
 	FcArimaModel am;
 	FcModel    *model;
-	double	   *states;
 	FcStatus	st;
 	bool		fixed = opts->order[0] >= 0 || opts->seasonal_order[0] >= 0;
 
@@ -539,18 +560,7 @@ fit_arima(const double *y, int n, int m, const FcOptions *opts)
 	if (st != FC_OK)
 		fc_report_status(st, "arima");
 
-	model = model_from_packed(FC_METHOD_ARIMA, am.spec.m > 1 ? am.spec.m : 1,
-							  fc_arima_state_size(&am), &states);
-	fc_arima_pack(&am, states);
-	model->params[FC_P_SIGMA2] = am.sigma2;
-	model->params[FC_P_LOGLIK] = am.loglik;
-	model->params[FC_P_AIC] = am.aic;
-	model->params[FC_P_AICC] = am.aicc;
-	model->params[FC_P_BIC] = am.bic;
-	model->nparam = am.nparam;
-	model->n = n;
-	if (am.resid != NULL)
-		model = fc_model_add_residuals(model, am.resid, n);
+	model = model_from_arima(&am, n);
 	fc_arima_model_free(&am);
 	return model;
 }
@@ -650,11 +660,28 @@ classify_demand(FcModel *model, const double *y, int n)
 	model->params[FC_P_CV2] = cv2;
 }
 
-FcModel *
-fc_fit_series(const double *y, int n, int m, FcMethod requested, const FcOptions *opts)
+/* What every fitted model gets: demand class, requested method, residuals. */
+static FcModel *
+finish_model(FcModel *model, const double *y, int n, FcMethod requested)
 {
 	double	   *resid;
 
+	classify_demand(model, y, n);
+	model->requested = requested;
+	model->n = n;
+	if (model->nresid == 0)
+	{
+		resid = palloc(sizeof(double) * n);
+		compute_residuals(model, y, n, resid);
+		model = fc_model_add_residuals(model, resid, n);
+		pfree(resid);
+	}
+	return model;
+}
+
+FcModel *
+fc_fit_series(const double *y, int n, int m, FcMethod requested, const FcOptions *opts)
+{
 	FcModel    *model;
 
 	switch (requested)
@@ -723,17 +750,7 @@ fc_fit_series(const double *y, int n, int m, FcMethod requested, const FcOptions
 			model = fc_fit_ets_auto(y, n, m, opts, requested);
 			break;
 	}
-	classify_demand(model, y, n);
-	model->requested = requested;
-	model->n = n;
-	if (model->nresid == 0)
-	{
-		resid = palloc(sizeof(double) * n);
-		compute_residuals(model, y, n, resid);
-		model = fc_model_add_residuals(model, resid, n);
-		pfree(resid);
-	}
-	return model;
+	return finish_model(model, y, n, requested);
 }
 
 void
@@ -817,4 +834,95 @@ fc_forecast_model(const FcModel *model, int h, double level,
 	}
 	if (st != FC_OK)
 		fc_report_status(st, fc_method_name(model->method));
+}
+
+/* ---------- a fitted model applied to a longer series ---------- */
+
+/* ARIMA with every coefficient fixed at the model's: one filter pass. */
+static FcModel *
+reapply_arima(const FcModel *model, const double *y, int n)
+{
+	FcArimaModel old,
+				am;
+	FcArimaControl ctl;
+	double		fixed[2 * FC_ARIMA_MAX_PQ + 2 * FC_ARIMA_MAX_SPQ + 1];
+	int			k = 0,
+				i;
+	FcStatus	st;
+	FcModel    *out = NULL;
+
+	memset(&old, 0, sizeof(old));
+	memset(&am, 0, sizeof(am));
+	if (fc_arima_unpack(model->states, model->nstates, &old) != FC_OK)
+		return NULL;
+	for (i = 0; i < old.spec.p; i++)
+		fixed[k++] = old.phi[i];
+	for (i = 0; i < old.spec.q; i++)
+		fixed[k++] = old.theta[i];
+	for (i = 0; i < old.spec.P; i++)
+		fixed[k++] = old.Phi[i];
+	for (i = 0; i < old.spec.Q; i++)
+		fixed[k++] = old.Theta[i];
+	if (old.spec.constant)
+		fixed[k++] = old.mu;
+	fc_arima_control_init(&ctl);
+	ctl.fixed = fixed;
+	ctl.nfixed = k;
+	st = fc_arima_fit(y, n, &old.spec, &ctl, &am);
+	if (st == FC_OK)
+	{
+		out = model_from_arima(&am, n);
+		/* the coefficients were estimated, on the shorter series */
+		out->nparam = old.nparam;
+	}
+	fc_arima_model_free(&am);
+	fc_arima_model_free(&old);
+	return out;
+}
+
+/* ETS of the model's form with its smoothing parameters; l_0, b_0 re-estimated. */
+static FcModel *
+reapply_ets(const FcModel *model, const double *y, int n)
+{
+	FcEtsForm	form;
+	FcEtsControl ctl;
+	FcEtsModel	e;
+	FcModel    *out = NULL;
+
+	form.error = model->ets_error;
+	form.trend = model->ets_trend;
+	form.damped = model->ets_damped != 0;
+	form.season = model->ets_season;
+	if (n < fc_ets_min_length(form, model->period))
+		return NULL;
+	fc_ets_control_init(&ctl);
+	ctl.fixed_alpha = model->params[FC_P_ALPHA];
+	if (form.trend != 'N')
+		ctl.fixed_beta = model->params[FC_P_BETA];
+	if (form.season != 'N')
+		ctl.fixed_gamma = model->params[FC_P_GAMMA];
+	if (form.damped)
+		ctl.fixed_phi = model->params[FC_P_PHI];
+	memset(&e, 0, sizeof(e));
+	if (fc_ets_fit_form(y, n, model->period, form, &ctl, &e) == FC_OK)
+		out = model_from_ets(&e, (FcMethod) model->method);
+	fc_ets_model_free(&e);
+	return out;
+}
+
+FcModel *
+fc_reapply_model(const FcModel *model, const double *y, int n, const FcOptions *opts)
+{
+	FcModel    *out = NULL;
+
+	if (model->method == FC_METHOD_ENSEMBLE || model->method == FC_METHOD_MSTL)
+		return fc_composite_reapply(model, y, n, opts);
+	if (model->method == FC_METHOD_ARIMA)
+		out = reapply_arima(model, y, n);
+	else if (model->ets_error != 0)
+		out = reapply_ets(model, y, n);
+	if (out == NULL)			/* closed-form methods, or the above failed */
+		return fc_fit_series(y, n, model->period, (FcMethod) model->method, opts);
+	out->fallback = model->fallback;
+	return finish_model(out, y, n, (FcMethod) model->requested);
 }

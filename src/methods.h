@@ -26,6 +26,21 @@ extern FcModel *fc_fit_ets_auto(const double *y, int n, int m, const FcOptions *
 								FcMethod requested);
 
 /*
+ * The model's method, form and estimated coefficients applied to y, in
+ * practice the series it was fitted to with more observations at the end
+ * (as R's Arima(y, model = fit)): states and residuals are recomputed, the
+ * coefficients are not re-estimated.  ARIMA keeps every coefficient; ETS
+ * keeps its form and smoothing parameters (the initial states, which y's
+ * new end does not inform, are re-estimated); mstl decomposes y again and
+ * applies its adjusted-series model to the new adjusted series; ensembles
+ * apply each member.  Methods without costly estimation (naive, snaive,
+ * theta, ...) are simply fitted to y, as is a model the above cannot
+ * apply (an ETS form y is too short for).
+ */
+extern FcModel *fc_reapply_model(const FcModel *model, const double *y, int n,
+								 const FcOptions *opts);
+
+/*
  * For methods whose states are a kernel's packed model (theta, croston,
  * ...): does the kernel accept them?  True for every other method.
  */
