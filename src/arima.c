@@ -48,6 +48,7 @@
 #define FC_ARIMA_MAGIC		7242018.0
 #define FC_ARIMA_VERSION	1.0
 #define ARIMA_HEADER		18
+#define FC_ARIMA_PCOV_ROUNDING 1e-9	/* |negative variance| read as 0 (unpack) */
 #define STEADY_TOL			1e-9
 #define CHANDRA_MIN_R		8		/* rank-one covariance recursions from this
 									 * state dimension (below, the O(r^2)
@@ -2686,7 +2687,16 @@ fc_arima_pack(const FcArimaModel *f, double *dst)
 		*o++ = f->state[i];
 	for (i = 0; i < f->r; i++)
 		for (j = i; j < f->r; j++)
-			*o++ = f->pcov[i * f->r + j];
+		{
+			/*
+			 * A variance the filter has driven to zero can come out as
+			 * -1e-16 by rounding; store it as the zero it is (unpack rejects
+			 * negative variances).
+			 */
+			double		v = f->pcov[i * f->r + j];
+
+			*o++ = (i == j && v < 0.0) ? 0.0 : v;
+		}
 	for (i = 0; i < f->ntail; i++)
 		*o++ = f->ytail[i];
 }
@@ -2758,9 +2768,14 @@ fc_arima_unpack(const double *src, int len, FcArimaModel *out)
 		const double *pc = o + s.p + s.q + s.P + s.Q + r;
 		int			idx = 0;
 
+		/*
+		 * Variances (relative to sigma2) must not be negative; rounding
+		 * noise below FC_ARIMA_PCOV_ROUNDING, which models stored before
+		 * fc_arima_pack cleaned it may hold, is read as zero.
+		 */
 		for (i = 0; i < r; i++)
 			for (j = i; j < r; j++, idx++)
-				if (i == j && pc[idx] < 0.0)
+				if (i == j && !(pc[idx] >= -FC_ARIMA_PCOV_ROUNDING))
 					return FC_ERR_BAD_ARGUMENT;
 	}
 
@@ -2786,7 +2801,11 @@ fc_arima_unpack(const double *src, int len, FcArimaModel *out)
 	for (i = 0; i < r; i++)
 		for (j = i; j < r; j++)
 		{
-			out->pcov[i * r + j] = out->pcov[j * r + i] = *o++;
+			double		v = *o++;
+
+			if (i == j && v < 0.0)
+				v = 0.0;
+			out->pcov[i * r + j] = out->pcov[j * r + i] = v;
 		}
 	memcpy(out->ytail, o, sizeof(double) * nt);
 	out->resid = NULL;
