@@ -115,6 +115,36 @@ GROUP BY kind ORDER BY kind;
 -- several periods: MSTL models and seasonal naive
 SELECT j->>'form' AS form, j->>'auto_choice' AS auto_choice
 FROM (SELECT forecastin.model_info(forecastin.fit(t, y, 'auto')) j FROM fa_hourly) q;
+-- the candidate chosen on the held-out last 48 hours is then applied to the
+-- whole series: it ends where the series ends, has a residual per point,
+-- and its forecasts follow the pattern
+SELECT (j->>'n')::int AS n, j->>'last' AS last,
+       (SELECT count(*) FROM forecastin.residuals(q.m)) AS residuals,
+       (SELECT max(abs(f.yhat - (200 + 0.05 * extract(epoch FROM f.t - timestamptz '2024-01-01') / 3600
+                                 + 30 * sin(2 * pi() * extract(hour FROM f.t) / 24)
+                                 + 25 * (extract(isodow FROM f.t) > 5)::int))) < 2
+        FROM forecastin.forecast(q.m, 168) f) AS follows_pattern
+FROM (SELECT m, forecastin.model_info(m) j
+      FROM (SELECT forecastin.fit(t, y, 'auto') m FROM fa_hourly) s) q;
+-- a week that repeats exactly, hour by hour: seasonal naive with the week
+-- forecasts the held-out days without error and wins; its forecasts repeat
+-- the last week of the whole series
+CREATE TABLE fa_weekly_cycle AS
+SELECT g::bigint AS t, 50 + (get_byte(decode(md5((g % 168)::text), 'hex'), 0) % 40) AS y
+FROM generate_series(1, 24 * 7 * 5) g;
+SELECT forecastin.model_info(m)->>'form' AS form, forecastin.model_info(m)->>'period' AS period,
+       (SELECT bool_and(f.yhat = c.y) FROM forecastin.forecast(m, 168) f
+        JOIN fa_weekly_cycle c ON c.t = 24 * 7 * 4 + f.step) AS repeats_last_week
+FROM (SELECT forecastin.fit(t, y, 'auto', '{"period": [24, 168]}') m FROM fa_weekly_cycle) q;
+-- too short to hold out two days and still fit the week twice (2 weeks and
+-- 40 hours): the median, fitted to all of it
+SELECT j->>'method' AS method, j->>'auto_choice' LIKE '%chosen: the median%' AS median, (j->>'n')::int AS n
+FROM (SELECT forecastin.model_info(forecastin.fit(t, y, 'auto', '{"period": [24, 168]}')) j FROM fa_hourly
+      WHERE t < timestamptz '2024-01-16 16:00') q;
+-- positive except in the held-out part: no log(y) candidate, no error
+SELECT j->>'form' NOT LIKE '%log%' AS no_log, (j->>'n')::int AS n
+FROM (SELECT forecastin.model_info(forecastin.fit(t, CASE WHEN t > timestamptz '2024-01-28 20:00' THEN 0 ELSE y END, 'auto')) j
+      FROM fa_hourly) q;
 -- a season longer than ETS estimates (weekly data, period 52): MSTL+ETS
 -- stands in for ETS, and the yearly wave is forecast
 SELECT j->>'form' AS form, j->>'auto_choice' AS auto_choice,

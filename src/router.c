@@ -2,8 +2,8 @@
  * router.c
  *	  auto: the best forecaster forecastin has for each series.
  *
- * The choice uses the training series only, and fits each candidate once,
- * so auto never costs more than the sum of its candidates:
+ * The choice uses the training series only, and estimates each candidate
+ * once, so auto never costs more than the sum of its candidates:
  *
  *	 0. Too short for anything but ETS's own fallbacks (fewer than
  *		FC_AUTO_MIN_ENSEMBLE points): ETS, falling back as ets does.
@@ -14,12 +14,18 @@
  *		forecast the zeros poorly and ARIMA/ETS likelihoods assume a
  *		continuous distribution.
  *	 2. Several seasonal periods that fit at least twice in the series
- *		(hourly data: day and week): the median of MSTL+ARIMA, MSTL+ETS,
- *		the same two on log(y) when y > 0, seasonal ARIMA and seasonal
- *		naive with the shortest period.  MSTL removes every seasonal
+ *		(hourly data: day and week): per series, the candidate that best
+ *		forecasts the series' last two cycles of the shortest period when
+ *		fitted without them (rolling-origin evidence with one origin).  The
+ *		candidates: MSTL with ARIMA, ETS or Theta on the adjusted series,
+ *		the same on log(y) when y > 0, seasonal ARIMA, seasonal naive with
+ *		each period, and the median of MSTL+ARIMA, MSTL+ETS (both scales),
+ *		seasonal ARIMA and seasonal naive.  MSTL removes every seasonal
  *		pattern, the adjusted series is forecast by a non-seasonal model,
  *		the seasons are added back; the log versions suit seasons whose
- *		amplitude grows with the level.
+ *		amplitude grows with the level.  The winner is applied to the whole
+ *		series with the coefficients estimated without the last two cycles
+ *		(fc_reapply_model), so each candidate is still estimated only once.
  *	 3. Otherwise the median of ETS, ARIMA and Theta, as combinations of
  *		these three did well in the M3 and M4 competitions.  With a season
  *		longer than ETS estimates (and two cycles of history), MSTL+ETS
@@ -27,7 +33,8 @@
  *
  * The compositions in 2 and 3 were chosen on a validation split of the M4
  * training data (the last 13 weekly / 48 hourly points of each training
- * series held out), never on the M4 test data: see test/bench/README.md.
+ * series held out; for 2, the selection itself held out the 48 before
+ * those), never on the M4 test data: see test/bench/README.md.
  */
 #include "postgres.h"
 

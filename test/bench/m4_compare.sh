@@ -58,7 +58,7 @@ hsub=60 seed=42 nobuild=0 ronly=0 results="" candidates=arima,ets,theta
 declare -A OPT_OVR=()   # "<set>:<method>" -> options JSON
 add_opt() {   # add_opt SET ARG
 	local set=$1 a=$2 m j
-	if [[ $a =~ ^([a-z_]+)=(.*)$ ]]; then m=${BASH_REMATCH[1]} j=${BASH_REMATCH[2]}; else m=auto j=$a; fi
+	if [[ $a =~ ^([a-z_][a-z0-9_]*)=(.*)$ ]]; then m=${BASH_REMATCH[1]} j=${BASH_REMATCH[2]}; else m=auto j=$a; fi
 	OPT_OVR["$set:$m"]=$j
 }
 while [ $# -gt 0 ]; do

@@ -437,6 +437,73 @@ test_fixed(bool quick)
 	}
 }
 
+/*
+ * A fitted model applied to a series without re-estimation (what auto does
+ * with the candidate it chooses, fc_reapply_model): every coefficient fixed
+ * at R's estimate must reproduce R's forecasts for those coefficients, i.e.
+ * the filter alone agrees with R's (to 1e-5 of the series' scale: the
+ * reference coefficients are rounded to 10 digits), and its likelihood to
+ * 1e-4: with differencing R's likelihood keeps small terms from the first
+ * d + mD observations under a diffuse prior, which we do not reproduce
+ * (see the sigma2 note in compare_model).
+ */
+static void
+test_apply_coefficients(bool quick)
+{
+	int			i,
+				nt = 0;
+
+	printf("All coefficients fixed at R's estimates:\n");
+	for (i = 0; i < nmodels; i++)
+	{
+		RefModel   *r = &models[i];
+		Series	   *se = find_series(r->series);
+		FcArimaControl ctl;
+		FcArimaModel f;
+		FcStatus	st;
+		int			j,
+					k = 0,
+					h = 0;
+		double		scale,
+					worst = 0.0,
+				   *mean;
+
+		if (!se || (quick && nt >= 4))
+			continue;
+		nt++;
+		r->spec.m = se->m;
+		fc_arima_control_init(&ctl);
+		ctl.fixed = r->coef;
+		ctl.nfixed = r->ncoef;
+		st = fc_arima_fit(se->y, se->n, &r->spec, &ctl, &f);
+		CHECK(st == FC_OK, "%s/%s: all-fixed fit status %d", se->name, r->kind, st);
+		if (st != FC_OK)
+			continue;
+		CHECK(fabs(f.loglik - r->loglik) <= 1e-4 * fabs(r->loglik) + 1e-6,
+			  "%s/%s: loglik at R's coefficients %.8f vs R %.8f", se->name, r->kind,
+			  f.loglik, r->loglik);
+		for (j = 0; j < nfcs; j++)
+			h += strcmp(fcs[j].series, r->series) == 0 && strcmp(fcs[j].kind, r->kind) == 0;
+		if (h > 0)
+		{
+			mean = malloc(sizeof(double) * h);
+			scale = mean_abs(se->y, se->n);
+			CHECK(fc_arima_forecast(&f, h, 0.95, mean, NULL, NULL) == FC_OK, "%s/%s: forecast",
+				  se->name, r->kind);
+			for (j = 0; j < nfcs; j++)
+				if (strcmp(fcs[j].series, r->series) == 0 && strcmp(fcs[j].kind, r->kind) == 0)
+				{
+					worst = fmax(worst, fabs(mean[k] - fcs[j].mean) / scale);
+					k++;
+				}
+			CHECK(worst <= 1e-5, "%s/%s: forecasts at R's coefficients differ by %.3g of mean|y|",
+				  se->name, r->kind, worst);
+			free(mean);
+		}
+		fc_arima_model_free(&f);
+	}
+}
+
 static void
 test_auto(bool quick)
 {
@@ -1281,6 +1348,7 @@ main(int argc, char **argv)
 	if (load_reference(dir) == 0)
 	{
 		test_fixed(quick);
+		test_apply_coefficients(quick);
 		test_auto(quick);
 	}
 	else
