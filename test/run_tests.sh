@@ -38,9 +38,11 @@ fi
 
 echo "== kernel unit tests (test/unit)"
 unit_out=$(make -s -C test/unit check 2>&1)
+unit_rc=$?
 echo "$unit_out" | tail -15
-# each unit program prints its own "N passed, M failed" line: add them up
-lines=$(echo "$unit_out" | grep -E '^[0-9]+ passed, [0-9]+ failed')
+# each unit program prints its own "[name: ]N passed, M failed" line: add them up
+lines=$(echo "$unit_out" | grep -oE '(^|: )[0-9]+ passed, [0-9]+ failed$' | sed 's/^: //')
+[ "$unit_rc" = 0 ] || count "unit test programs exit 0 (make check: $unit_rc)" fail
 if [ -n "$lines" ]; then
 	up=$(echo "$lines" | awk '{s += $1} END {print s}')
 	uf=$(echo "$lines" | awk '{s += $3} END {print s}')
