@@ -141,6 +141,20 @@ FROM (SELECT forecastin.fit(t, y, 'auto', '{"period": [24, 168]}') m FROM fa_wee
 SELECT j->>'method' AS method, j->>'auto_choice' LIKE '%chosen: the median%' AS median, (j->>'n')::int AS n
 FROM (SELECT forecastin.model_info(forecastin.fit(t, y, 'auto', '{"period": [24, 168]}')) j FROM fa_hourly
       WHERE t < timestamptz '2024-01-16 16:00') q;
+-- option holdout: how many points to hold out (default two cycles of the
+-- shortest period); 0 holds out nothing and keeps the median, as does a
+-- holdout the series cannot spare (840 points: 600 leave too few for the
+-- week twice)
+SELECT h, j->>'method' AS method, j->>'period' AS period, j->>'auto_choice' LIKE '%chosen: the median%' AS median,
+       (j->>'n')::int AS n
+FROM (VALUES (0), (24), (168), (600), (840), (100000)) v(h),
+     LATERAL (SELECT forecastin.model_info(forecastin.fit(t, y, 'auto', jsonb_build_object('period', '[24, 168]'::jsonb, 'holdout', v.h))) j
+              FROM fa_weekly_cycle) q
+ORDER BY h;
+SELECT try_sql(format($$ SELECT forecastin.fit(t, y, 'auto', '{"holdout": %s}') FROM fa_hourly $$, h))
+FROM (VALUES ('-1'), ('1.5'), ('100001'), ('1e300'), ('"48"'), ('null'), ('[48]')) v(h);
+-- holdout is only read by auto with several periods; other methods ignore it
+SELECT forecastin.model_info(forecastin.fit(t, y, 'ets', '{"holdout": 5}'))->>'method' AS method FROM fa_hourly;
 -- positive except in the held-out part: no log(y) candidate, no error
 SELECT j->>'form' NOT LIKE '%log%' AS no_log, (j->>'n')::int AS n
 FROM (SELECT forecastin.model_info(forecastin.fit(t, CASE WHEN t > timestamptz '2024-01-28 20:00' THEN 0 ELSE y END, 'auto')) j

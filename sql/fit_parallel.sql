@@ -69,7 +69,7 @@ SELECT st.k, forecastin.fit_final(st.s)::text = p.m_naive::text AS final_same,
        forecastin.fit_final(st.s::text::forecastin.fit_state)::text = p.m_naive::text AS text_round_trip,
        st.s::text = '\x' || encode(forecastin.fit_state_send(st.s), 'hex') AS text_is_hex_of_binary
 FROM fp_states st JOIN fp_parallel p USING (k) ORDER BY st.k;
--- a small state, readable: version 1, date time, method naive, options, then (t, y) pairs
+-- a small state, readable: version 3, date time, method naive, options, then (t, y) pairs
 SELECT fp_state(d, y, 'naive', '{"period": 7}') FROM (VALUES (date '2000-01-02', 1.5::float8), ('2000-01-01', NULL)) v(d, y);
 -- binary: COPY (FORMAT binary) a state to a file and back
 SELECT '/tmp/forecastin_fit_parallel_' || pg_backend_pid() || '.bin' AS fp_file \gset

@@ -50,7 +50,7 @@ PG_FUNCTION_INFO_V1(fc_fit_state_out);
 PG_FUNCTION_INFO_V1(fc_fit_state_recv);
 PG_FUNCTION_INFO_V1(fc_fit_state_send);
 
-#define FC_STATE_VERSION 2	/* 2: ensemble and mstl options */
+#define FC_STATE_VERSION 3	/* 2: ensemble and mstl options; 3: holdout */
 #define FC_STATE_MIN_CAPACITY 16
 /* A series may span at most this many grid points (gaps included). */
 #define FC_MAX_GRID_POINTS INT64CONST(10000000)
@@ -503,6 +503,7 @@ state_send_into(StringInfo buf, const FcFitState *s)
 	pq_sendbyte(buf, s->opts.combine);
 	pq_sendbyte(buf, s->opts.adjusted);
 	pq_sendbyte(buf, s->opts.transform);
+	pq_sendint32(buf, s->opts.holdout);
 	pq_sendint32(buf, s->count);
 	for (i = 0; i < s->count; i++)
 	{
@@ -537,7 +538,7 @@ state_recv_from(StringInfo buf, int code)
 	int32		count;
 
 	memset(&hdr, 0, sizeof(hdr));
-	if (buf->len - buf->cursor < 3 + 4 * 6 + 4 + 32 + 6 + 4 + FC_MAX_MEMBERS)
+	if (buf->len - buf->cursor < 3 + 4 * 6 + 4 + 32 + 6 + 4 + FC_MAX_MEMBERS + 4)
 		bad_state(code);
 	hdr.version = pq_getmsgbyte(buf);
 	hdr.time_kind = pq_getmsgbyte(buf);
@@ -567,6 +568,7 @@ state_recv_from(StringInfo buf, int code)
 	hdr.opts.combine = pq_getmsgbyte(buf);
 	hdr.opts.adjusted = pq_getmsgbyte(buf);
 	hdr.opts.transform = pq_getmsgbyte(buf);
+	hdr.opts.holdout = pq_getmsgint(buf, 4);
 	count = pq_getmsgint(buf, 4);
 
 	if (hdr.version != FC_STATE_VERSION || hdr.time_kind > FC_TIME_TIMESTAMPTZ ||
@@ -588,6 +590,7 @@ state_recv_from(StringInfo buf, int code)
 		hdr.opts.nmembers > FC_MAX_MEMBERS || hdr.opts.combine > FC_COMBINE_MEAN ||
 		!fc_member_method_ok(hdr.opts.adjusted, true) ||
 		hdr.opts.transform > FC_TRANSFORM_LOG ||
+		hdr.opts.holdout < -1 || hdr.opts.holdout > FC_MAX_HOLDOUT ||
 		count < 0 || count > FC_MAX_STATE_POINTS ||
 		(int64) (buf->len - buf->cursor) != (int64) count * 16)
 		bad_state(code);

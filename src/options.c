@@ -43,7 +43,7 @@ static const char *const planned_methods[] = {
 };
 
 #define ACCEPTED_METHODS "auto, naive, snaive, mean, drift, ses, holt, damped, hw, ets, theta, croston, sba, tsb, adida, arima, mstl, ensemble"
-#define ACCEPTED_KEYS "period, missing, short, seasonal, damped, alpha, beta, gamma, phi, variant, optimise, aggregation, order, seasonal_order, constant, methods, combine, adjusted, transform"
+#define ACCEPTED_KEYS "period, missing, short, seasonal, damped, alpha, beta, gamma, phi, variant, optimise, aggregation, order, seasonal_order, constant, methods, combine, adjusted, transform, holdout"
 
 void
 fc_options_init(FcOptions *opts)
@@ -60,6 +60,7 @@ fc_options_init(FcOptions *opts)
 	opts->order[0] = opts->order[1] = opts->order[2] = -1;
 	opts->seasonal_order[0] = opts->seasonal_order[1] = opts->seasonal_order[2] = -1;
 	opts->constant = -1;
+	opts->holdout = -1;
 }
 
 const char *
@@ -306,6 +307,18 @@ apply_scalar_option(FcOptions *opts, const char *key, const JsonbValue *v)
 					 errmsg("invalid aggregation %g", d),
 					 errdetail("The ADIDA bucket size is a whole number of time steps between 1 and 10000.")));
 		opts->aggregation = (int32_t) d;
+	}
+	else if (strcmp(key, "holdout") == 0)
+	{
+		double		d = jbv_number(key, v);
+
+		if (!isfinite(d) || d != floor(d) || d < 0 || d > FC_MAX_HOLDOUT)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid holdout %g", d),
+					 errdetail("The holdout is a whole number of time steps between 0 (choose no model: the median) and %d.",
+							   FC_MAX_HOLDOUT)));
+		opts->holdout = (int32_t) d;
 	}
 	else if (strcmp(key, "constant") == 0)
 	{

@@ -54,6 +54,7 @@ typedef enum FcSeasonalKind
 
 #define FC_MAX_PERIODS 4
 #define FC_MAX_MEMBERS 6		/* methods of one ensemble */
+#define FC_MAX_HOLDOUT 100000	/* option "holdout" (as a period) */
 
 typedef enum FcTransform
 {
@@ -90,6 +91,9 @@ typedef struct FcOptions
 	uint8_t		combine;		/* ensemble: FcCombine */
 	uint8_t		adjusted;		/* mstl: FcMethod for the adjusted series, 0 = ets */
 	uint8_t		transform;		/* mstl: FcTransform */
+	int32_t		holdout;		/* auto, several periods: points held out to
+								 * choose the model; -1 = two cycles of the
+								 * shortest period, 0 = none (the median) */
 	double		alpha;			/* fixed smoothing parameters, NaN = estimate */
 	double		beta;
 	double		gamma;

@@ -26,6 +26,8 @@
  *		amplitude grows with the level.  The winner is applied to the whole
  *		series with the coefficients estimated without the last two cycles
  *		(fc_reapply_model), so each candidate is still estimated only once.
+ *		Option holdout sets how many points are held out (0: none, the
+ *		median without a choice).
  *	 3. Otherwise the median of ETS, ARIMA and Theta, as combinations of
  *		these three did well in the M3 and M4 competitions.  With a season
  *		longer than ETS estimates (and two cycles of history), MSTL+ETS
@@ -79,7 +81,7 @@ static const uint8 trio[] = {FC_METHOD_ETS, FC_METHOD_ARIMA, FC_METHOD_THETA};
  * the safer bet).  Validation split: OWA 0.447 with 0.2, 0.454 with 0.
  */
 #define FC_AUTO_SINGLE_MARGIN 0.2
-#define MULTI_SEASONAL_RULE "the candidate that best forecast the last two cycles of the shortest period, held out (the median when the series is too short to hold them out)"
+#define MULTI_SEASONAL_RULE "the candidate that best forecast the held-out end of the series (option holdout, default two cycles of the shortest period; the median when nothing can be held out)"
 #define FC_AUTO_MAX_CANDIDATES (8 + FC_MAX_PERIODS)
 
 typedef struct Candidates
@@ -237,7 +239,7 @@ static FcModel *
 fit_multi_seasonal(const double *y, int n, const int *periods, int nperiods,
 				   const FcOptions *opts)
 {
-	int			h = FC_AUTO_HOLDOUT_CYCLES * periods[0];
+	int			h = opts->holdout >= 0 ? opts->holdout : FC_AUTO_HOLDOUT_CYCLES * periods[0];
 	int			usable[FC_MAX_PERIODS];
 	bool		use_log = fc_all_positive(y, n);
 	FcFallbackTally tally;
@@ -247,9 +249,10 @@ fit_multi_seasonal(const double *y, int n, const int *periods, int nperiods,
 				i;
 
 	fc_fallbacks_save(&tally);
-	if (fc_mstl_usable_periods(periods, nperiods, n - h, usable) < nperiods)
+	if (h == 0 || h >= n ||
+		fc_mstl_usable_periods(periods, nperiods, n - h, usable) < nperiods)
 	{
-		/* too short to hold out h points: the median, fitted to all of y */
+		/* nothing held out, or too short to: the median, fitted to all of y */
 		fit_candidates(y, n, periods, nperiods, use_log, true, opts, &c);
 		model = median_model(&c, n, periods[0]);
 		fc_fallbacks_restore(&tally);
