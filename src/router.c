@@ -61,13 +61,15 @@ static const uint8 trio[] = {FC_METHOD_ETS, FC_METHOD_ARIMA, FC_METHOD_THETA};
  *
  * Candidates: MSTL with ARIMA, ETS and Theta on the adjusted series, the
  * same three on log(y) when y > 0, seasonal ARIMA with the shortest period,
- * seasonal naive with each period, and the median of the six members of
- * MEDIAN_MEMBERS (listed first, so it wins ties).  Regular series (traffic,
+ * seasonal naive with each period, and the median of MSTL+ARIMA and
+ * MSTL+ETS (on both scales), seasonal ARIMA and seasonal naive with the
+ * shortest period (candidate [0], so it wins ties).  Regular series (traffic,
  * electricity) are often best served by a seasonal naive or an MSTL model
  * alone, noisier ones by the median: on the validation split of the M4
  * hourly training data (test/bench/auto_design.sh: fitted without the last
  * 48 points of each training series, auto holding out the 48 before them)
- * auto scores OWA 0.447 against 0.496 for the median alone.
+ * auto scores OWA 0.447 against 0.496 for the median alone; the design
+ * trials (margin, windows, candidate sets) are in auto_select_trials.sh.
  *
  * The score of a candidate is the mean of its sMAPE and its MAE over the
  * held-out points, each divided by the median of that measure over the
@@ -81,7 +83,7 @@ static const uint8 trio[] = {FC_METHOD_ETS, FC_METHOD_ARIMA, FC_METHOD_THETA};
  * the safer bet).  Validation split: OWA 0.447 with 0.2, 0.454 with 0.
  */
 #define FC_AUTO_SINGLE_MARGIN 0.2
-#define MULTI_SEASONAL_RULE "the candidate that best forecast the held-out end of the series (option holdout, default two cycles of the shortest period; the median when nothing can be held out)"
+#define FC_AUTO_MULTI_SEASONAL_TEXT "the candidate that best forecast the held-out end of the series (option holdout, default two cycles of the shortest period; the median when nothing can be held out)"
 #define FC_AUTO_MAX_CANDIDATES (8 + FC_MAX_PERIODS)
 
 typedef struct Candidates
@@ -107,7 +109,6 @@ fit_candidates(const double *y, int n, const int *periods, int nperiods,
 
 	memset(c, 0, sizeof(*c));
 	c->k = 1;					/* [0]: the median */
-	first = c->k;
 	for (i = 0; i < (use_log ? 2 : 1); i++)
 	{
 		first = c->k;
@@ -365,7 +366,7 @@ fc_auto_reason(const FcModel *model, char *buf, size_t len)
 				snprintf(buf, len, "season longer than ETS estimates: median of MSTL+ETS, ARIMA and Theta");
 			else if (model->nstates > 2 && model->states[2] == FC_METHOD_MSTL)
 				snprintf(buf, len, "several seasonal periods: %s; chosen: the median of MSTL models, seasonal ARIMA and seasonal naive",
-						 MULTI_SEASONAL_RULE);
+						 FC_AUTO_MULTI_SEASONAL_TEXT);
 			else
 				snprintf(buf, len, "median of ETS, ARIMA and Theta");
 			break;
@@ -373,7 +374,7 @@ fc_auto_reason(const FcModel *model, char *buf, size_t len)
 		case FC_METHOD_ARIMA:
 		case FC_METHOD_SNAIVE:
 			snprintf(buf, len, "several seasonal periods: %s; chosen: %s",
-					 MULTI_SEASONAL_RULE,
+					 FC_AUTO_MULTI_SEASONAL_TEXT,
 					 model->method == FC_METHOD_MSTL ? "MSTL" :
 					 model->method == FC_METHOD_ARIMA ? "seasonal ARIMA" : "seasonal naive");
 			break;
