@@ -529,6 +529,9 @@ css_eval(ArWork *W)
 			const double *wt = w + t;
 			const double *et = e0 + t;
 
+			if ((t & 0xFFF) == 0)
+				fc_check_interrupts();	/* a pass costs O(n r): poll on long series */
+
 			for (k = 1; k <= pf; k++)
 				e -= f[k] * wt[-k];
 			if (t >= dfull)
@@ -547,6 +550,9 @@ css_eval(ArWork *W)
 		for (t = pf; t < nw; t++)
 		{
 			double		e = w[t] - shift * (1.0 - fs);
+
+			if ((t & 0xFFF) == 0)
+				fc_check_interrupts();	/* a pass costs O(n r): poll on long series */
 
 			for (k = 0; k < nf; k++)
 				e -= f[nzf[k]] * w[t - nzf[k]];
@@ -878,6 +884,9 @@ kalman_eval(ArWork *W)
 						a00 = a0[0],
 						ag0 = ag[0];
 
+			if ((t & 0xFFF) == 0)
+				fc_check_interrupts();	/* a pass costs O(n r): poll on long series */
+
 			if (!(F > 1e-12) || !isfinite(F))
 				return FC_OPTIM_PENALTY;
 			iF = 1.0 / F;
@@ -921,6 +930,9 @@ kalman_eval(ArWork *W)
 		double		v0 = x0 - a0[0],
 					vg = 1.0 - ag[0],
 					iF;
+
+		if ((t & 0xFFF) == 0)
+			fc_check_interrupts();	/* a pass costs O(n r): poll on long series */
 
 		if (!(F > 1e-12) || !isfinite(F))
 			return FC_OPTIM_PENALTY;
@@ -989,6 +1001,9 @@ kalman_eval(ArWork *W)
 			double		x0 = w[t] - shift;
 			double		v0 = x0 - a0[0];
 
+			if ((t & 0xFFF) == 0)
+				fc_check_interrupts();	/* a pass costs O(n r): poll on long series */
+
 			s00 += v0 * v0;
 			if (keep)
 			{
@@ -1008,6 +1023,9 @@ kalman_eval(ArWork *W)
 		{
 			double		x0 = w[t] - shift;
 			double		v0 = x0 - a0[0];
+
+			if ((t & 0xFFF) == 0)
+				fc_check_interrupts();	/* a pass costs O(n r): poll on long series */
 
 			s00 += v0 * v0;
 			predict_known_first(a0, fp, x0, R + 1, v0, r);

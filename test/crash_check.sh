@@ -86,6 +86,19 @@ out=$($PSQL -c "SET statement_timeout = '300ms'" \
 echo "$out" | grep -q "canceling statement due to statement timeout"
 report "statement_timeout cancels a long fit" $?
 
+# 3b. cancel within a single likelihood evaluation: seasonal ARIMA with a
+# period of 2000 on 200,000 points (each pass of the Kalman filter is
+# O(n r), r = 2001); the fit would take minutes, the cancel must come at
+# once (the filter polls every 4096 steps)
+t0=$(date +%s%N)
+out=$(timeout 120 $PSQL -c "SET statement_timeout = '300ms'" \
+	-c "SELECT forecastin.fit(t::bigint, sin(t * 0.01) + (t % 2000) * 0.001 + random(), 'arima',
+	      '{\"period\": 2000, \"order\": [1, 0, 0], \"seasonal_order\": [1, 0, 0]}') IS NULL
+	    FROM generate_series(1, 200000) t" 2>&1)
+ms=$((($(date +%s%N) - t0) / 1000000))
+echo "$out" | grep -q "canceling statement due to statement timeout" && [ "$ms" -lt 2000 ]
+report "statement_timeout cancels a long ARIMA fit within 2 s (took ${ms} ms)" $?
+
 # 4. cancel: a long forecast (the multiplicative-season variance is O(h^2))
 out=$(timeout 120 $PSQL -c "SET forecastin.max_horizon = 10000000" -c "SET statement_timeout = '500ms'" \
 	-c "SELECT count(*) FROM forecastin.forecast((SELECT forecastin.fit(t::bigint, 100 + 20 * sin(t * 0.5236) + t,
