@@ -32,9 +32,8 @@ StaticAssertDecl(FC_MSTL_MAX_PERIODS == FC_MAX_PERIODS,
 
 /* ---------- combining ---------- */
 
-/* Median or mean of v[0..k-1] (k <= FC_MAX_MEMBERS); v is reordered. */
-static double
-combine_values(double *v, int k, FcCombine how)
+double
+fc_combine_values(double *v, int k, FcCombine how)
 {
 	int			i,
 				j;
@@ -87,7 +86,7 @@ combine_columns(double **cols, int k, int len, FcCombine how, bool all, double *
 			else
 				v[got++] = x;
 		}
-		out[t] = (all && missing) ? NAN : combine_values(v, got, how);
+		out[t] = (all && missing) ? NAN : fc_combine_values(v, got, how);
 	}
 }
 

@@ -23,6 +23,9 @@ extern FcModel *fc_fit_ensemble(const double *y, int n, int m,
 								const uint8 *members, int nmembers,
 								FcCombine combine, const FcOptions *opts);
 
+/* Median or mean of v[0..k-1] (NaN for k = 0); v is reordered (insertion sort: k is small). */
+extern double fc_combine_values(double *v, int k, FcCombine how);
+
 /* The ensemble of fitted members subs[0..k-1] (which it frees). */
 extern FcModel *fc_ensemble_of(FcModel **subs, int k, FcCombine combine, int n, int m);
 

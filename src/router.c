@@ -167,27 +167,6 @@ holdout_errors(const double *a, const double *f, int h, double *smape, double *m
 	*mae = isfinite(ae) ? ae / h : INFINITY;
 }
 
-static double
-median_of(const double *v, int k)
-{
-	double	   *w = palloc(sizeof(double) * k);
-	double		med;
-	int			i,
-				j;
-
-	for (i = 0; i < k; i++)
-	{
-		double		x = v[i];
-
-		for (j = i; j > 0 && w[j - 1] > x; j--)
-			w[j] = w[j - 1];
-		w[j] = x;
-	}
-	med = (k % 2 == 1) ? w[k / 2] : 0.5 * (w[k / 2 - 1] + w[k / 2]);
-	pfree(w);
-	return med;
-}
-
 /* Index of the candidate whose forecasts of actual[0..h-1] score best. */
 static int
 best_on_holdout(const Candidates *c, const double *actual, int h)
@@ -197,6 +176,7 @@ best_on_holdout(const Candidates *c, const double *actual, int h)
 			   *hi = lo + h;
 	double		smape[FC_AUTO_MAX_CANDIDATES],
 				mae[FC_AUTO_MAX_CANDIDATES],
+				sorted[FC_AUTO_MAX_CANDIDATES],
 				msmape,
 				mmae,
 				best = INFINITY;
@@ -212,12 +192,15 @@ best_on_holdout(const Candidates *c, const double *actual, int h)
 
 		for (i = 0; i < c->nmedian; i++)
 			v[i] = fc[(size_t) h * c->median_of[i] + t];
-		fc[t] = median_of(v, c->nmedian);
+		fc[t] = fc_combine_values(v, c->nmedian, FC_COMBINE_MEDIAN);
 	}
 	for (i = 0; i < c->k; i++)
 		holdout_errors(actual, fc + (size_t) h * i, h, &smape[i], &mae[i]);
-	msmape = median_of(smape, c->k);
-	mmae = median_of(mae, c->k);
+	/* medians of copies: smape[] and mae[] stay in candidate order */
+	memcpy(sorted, smape, sizeof(double) * c->k);
+	msmape = fc_combine_values(sorted, c->k, FC_COMBINE_MEDIAN);
+	memcpy(sorted, mae, sizeof(double) * c->k);
+	mmae = fc_combine_values(sorted, c->k, FC_COMBINE_MEDIAN);
 	for (i = 0; i < c->k; i++)
 	{
 		double		score = 0.5 * (smape[i] / (msmape > 0.0 ? msmape : 1.0) +
