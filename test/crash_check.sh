@@ -88,16 +88,16 @@ report "statement_timeout cancels a long fit" $?
 
 # 3b. cancel within a single likelihood evaluation: seasonal ARIMA with a
 # period of 2000 on 200,000 points (each pass of the Kalman filter is
-# O(n r), r = 2001); the fit would take minutes, the cancel must come at
-# once (the filter polls every 4096 steps)
+# O(n r), r = 2001).  Before the filter polled every 4096 steps the cancel
+# came after 1.2-1.3 s (one pass); now after about 0.35 s
 t0=$(date +%s%N)
 out=$(timeout 120 $PSQL -c "SET statement_timeout = '300ms'" \
 	-c "SELECT forecastin.fit(t::bigint, sin(t * 0.01) + (t % 2000) * 0.001 + random(), 'arima',
 	      '{\"period\": 2000, \"order\": [1, 0, 0], \"seasonal_order\": [1, 0, 0]}') IS NULL
 	    FROM generate_series(1, 200000) t" 2>&1)
 ms=$((($(date +%s%N) - t0) / 1000000))
-echo "$out" | grep -q "canceling statement due to statement timeout" && [ "$ms" -lt 2000 ]
-report "statement_timeout cancels a long ARIMA fit within 2 s (took ${ms} ms)" $?
+echo "$out" | grep -q "canceling statement due to statement timeout" && [ "$ms" -lt 1000 ]
+report "statement_timeout cancels a long ARIMA fit within 1 s (took ${ms} ms)" $?
 
 # 4. cancel: a long forecast (the multiplicative-season variance is O(h^2))
 out=$(timeout 120 $PSQL -c "SET forecastin.max_horizon = 10000000" -c "SET statement_timeout = '500ms'" \
