@@ -224,6 +224,7 @@ bt_first(FunctionCallInfo fcinfo, MemoryContext aggctx, FcTimeKind kind)
 	s->time_kind = kind;
 	s->method = fc_method_from_text(text_to_cstring(PG_GETARG_TEXT_PP(3)));
 	bt_parse_options(PG_GETARG_JSONB_P(4), s);
+	fc_options_check_method((FcMethod) s->method, &s->opts);
 	s->capacity = 64;
 	s->points = MemoryContextAlloc(aggctx, sizeof(FcPoint) * s->capacity);
 	return s;

@@ -14,6 +14,13 @@
  * R's forecast::stlf/mstl do.  Its intervals are those of the adjusted
  * model: the seasonal components are treated as known.
  *
+ * ets with {"combine": "aicc"} is an ensemble too: every admissible ETS
+ * form, each weighted by its Akaike weight exp(-AICc/2) (normalised), as
+ * Kolassa (IJF 27, 2011, 238-251) proposed in place of picking the form of
+ * smallest AICc.  Forms whose weight is below FC_AICC_MIN_WEIGHT are left
+ * out (they would move a forecast by less than that fraction of the spread
+ * between forms) so the stored model stays small.
+ *
  * Members are fitted by fc_fit_series() like any top-level model, so every
  * method's fallbacks and checks apply unchanged.
  */
@@ -31,6 +38,20 @@ StaticAssertDecl(FC_MSTL_MAX_PERIODS == FC_MAX_PERIODS,
 				 "mstl and the options must agree on the number of periods");
 
 /* ---------- combining ---------- */
+
+/* The weights of a weighted ensemble, inside its states (NULL otherwise). */
+static const double *
+ensemble_weights(const FcModel *model)
+{
+	return model->states[1] == FC_COMBINE_AICC ? model->states + 2 : NULL;
+}
+
+/* Where the members of an ensemble start in its states. */
+static int
+ensemble_members_start(int k, FcCombine combine)
+{
+	return combine == FC_COMBINE_AICC ? 2 + k : 2;
+}
 
 double
 fc_combine_values(double *v, int k, FcCombine how)
@@ -59,14 +80,17 @@ fc_combine_values(double *v, int k, FcCombine how)
 }
 
 /*
- * Combine column-wise: out[t] from cols[0..k-1][t].  With `all`, a step
- * where any member has NaN is NaN (an interval is only combined from
- * members that all have one); otherwise NaN members are left out.
+ * Combine column-wise: out[t] from cols[0..k-1][t], by `how`, or as the
+ * mean weighted by w[] when w is given.  With `all`, a step where any member
+ * has NaN is NaN (an interval is only combined from members that all have
+ * one); otherwise NaN members are left out (and the weights of the others
+ * renormalised).
  */
 static void
-combine_columns(double **cols, int k, int len, FcCombine how, bool all, double *out)
+combine_columns(double **cols, int k, int len, FcCombine how, const double *w,
+				bool all, double *out)
 {
-	double		v[FC_MAX_MEMBERS];
+	double		v[FC_MAX_SUBMODELS];
 	int			t,
 				i;
 
@@ -74,6 +98,8 @@ combine_columns(double **cols, int k, int len, FcCombine how, bool all, double *
 	{
 		int			got = 0;
 		bool		missing = false;
+		double		wsum = 0.0,
+					acc = 0.0;
 
 		if ((t & 0xFFFF) == 0)
 			fc_check_interrupts();
@@ -83,10 +109,19 @@ combine_columns(double **cols, int k, int len, FcCombine how, bool all, double *
 
 			if (isnan(x))
 				missing = true;
+			else if (w != NULL)
+			{
+				acc += w[i] * x;
+				wsum += w[i];
+				got++;
+			}
 			else
 				v[got++] = x;
 		}
-		out[t] = (all && missing) ? NAN : fc_combine_values(v, got, how);
+		if ((all && missing) || got == 0)
+			out[t] = NAN;
+		else
+			out[t] = w != NULL ? acc / wsum : fc_combine_values(v, got, how);
 	}
 }
 
@@ -109,17 +144,20 @@ mean_square(const double *r, int n)
 
 /* ---------- ensemble ---------- */
 
-FcModel *
-fc_ensemble_of(FcModel **subs, int k, FcCombine combine, int n, int m)
+/* The ensemble of subs[0..k-1] (which it frees), weighted when w is given. */
+static FcModel *
+build_ensemble(FcModel **subs, int k, FcCombine combine, const double *w, int n, int m)
 {
-	double	   *resid_cols[FC_MAX_MEMBERS];
+	double	   *resid_cols[FC_MAX_SUBMODELS];
 	double	   *resid = palloc(sizeof(double) * n);
 	FcModel    *model;
-	int			len = 2,
-				pos = 2,
+	int			pos = ensemble_members_start(k, combine),
+				len = pos,
 				nparam = 0,
 				i;
 
+	Assert(k >= 1 && k <= FC_MAX_SUBMODELS);
+	Assert((combine == FC_COMBINE_AICC) == (w != NULL));
 	for (i = 0; i < k; i++)
 	{
 		resid_cols[i] = FC_MODEL_RESID(subs[i]);
@@ -133,6 +171,8 @@ fc_ensemble_of(FcModel **subs, int k, FcCombine combine, int n, int m)
 	model->nparam = nparam;
 	model->states[0] = k;
 	model->states[1] = combine;
+	for (i = 0; w != NULL && i < k; i++)
+		model->states[2 + i] = w[i];
 	for (i = 0; i < k; i++)
 	{
 		fc_submodel_pack(subs[i], &model->states[pos]);
@@ -140,7 +180,7 @@ fc_ensemble_of(FcModel **subs, int k, FcCombine combine, int n, int m)
 	}
 
 	/* fitted = combine(y - r_i), so the residual is combine(r_i) */
-	combine_columns(resid_cols, k, n, combine, false, resid);
+	combine_columns(resid_cols, k, n, combine, w, false, resid);
 	model->params[FC_P_MSE] = mean_square(resid, n);
 	model->params[FC_P_SIGMA2] = model->params[FC_P_MSE];
 	for (i = 0; i < k; i++)
@@ -148,6 +188,19 @@ fc_ensemble_of(FcModel **subs, int k, FcCombine combine, int n, int m)
 	model = fc_model_add_residuals(model, resid, n);
 	pfree(resid);
 	return model;
+}
+
+FcModel *
+fc_ensemble_of(FcModel **subs, int k, FcCombine combine, int n, int m)
+{
+	Assert(combine == FC_COMBINE_MEDIAN || combine == FC_COMBINE_MEAN);
+	return build_ensemble(subs, k, combine, NULL, n, m);
+}
+
+FcModel *
+fc_weighted_ensemble_of(FcModel **subs, const double *w, int k, int n, int m)
+{
+	return build_ensemble(subs, k, FC_COMBINE_AICC, w, n, m);
 }
 
 FcModel *
@@ -401,15 +454,32 @@ walk_states(const FcModel *model, FcModel **out, int max, MstlLayout *lay,
 
 	memset(lay, 0, sizeof(*lay));
 	if (len < 1 || !(s[0] >= 1 && s[0] <= (model->method == FC_METHOD_MSTL ?
-											FC_MSTL_MAX_PERIODS : FC_MAX_MEMBERS)) ||
+											FC_MSTL_MAX_PERIODS : FC_MAX_SUBMODELS)) ||
 		s[0] != floor(s[0]))
 		return -1;
 	k = (int) s[0];
 	if (model->method == FC_METHOD_ENSEMBLE)
 	{
-		if (len < 2 || (s[1] != FC_COMBINE_MEDIAN && s[1] != FC_COMBINE_MEAN))
+		if (len < 2 || (s[1] != FC_COMBINE_MEDIAN && s[1] != FC_COMBINE_MEAN &&
+						 s[1] != FC_COMBINE_AICC))
 			return -1;
-		pos = 2;
+		pos = ensemble_members_start(k, (FcCombine) s[1]);
+		if (pos > len)
+			return -1;
+		if (s[1] == FC_COMBINE_AICC)
+		{
+			/* weights in (0, 1] summing to 1 (up to rounding) */
+			double		sum = 0.0;
+
+			for (i = 0; i < k; i++)
+			{
+				if (!(s[2 + i] > 0.0 && s[2 + i] <= 1.0))
+					return -1;
+				sum += s[2 + i];
+			}
+			if (!(fabs(sum - 1.0) <= 1e-9))
+				return -1;
+		}
 		for (i = 0; i < k; i++)
 		{
 			int			used;
@@ -459,12 +529,12 @@ walk_states(const FcModel *model, FcModel **out, int max, MstlLayout *lay,
 bool
 fc_composite_valid(const FcModel *model)
 {
-	FcModel    *subs[FC_MAX_MEMBERS];
+	FcModel    *subs[FC_MAX_SUBMODELS];
 	MstlLayout	lay;
-	int			k = walk_states(model, subs, FC_MAX_MEMBERS, &lay, true);
+	int			k = walk_states(model, subs, FC_MAX_SUBMODELS, &lay, true);
 	int			i;
 
-	for (i = 0; i < k && i < FC_MAX_MEMBERS; i++)
+	for (i = 0; i < k && i < FC_MAX_SUBMODELS; i++)
 		pfree(subs[i]);
 	return k > 0;
 }
@@ -485,12 +555,12 @@ fc_composite_members(const FcModel *model, FcModel **out, int max)
 FcModel *
 fc_composite_reapply(const FcModel *model, const double *y, int n, const FcOptions *opts)
 {
-	FcModel    *subs[FC_MAX_MEMBERS];
+	FcModel    *subs[FC_MAX_SUBMODELS];
 	MstlLayout	lay;
 	MstlParts	parts;
 	FcOptions	sub_opts;
 	FcModel    *out;
-	int			k = walk_states(model, subs, FC_MAX_MEMBERS, &lay, false);
+	int			k = walk_states(model, subs, FC_MAX_SUBMODELS, &lay, false);
 	int			i;
 
 	if (k <= 0)
@@ -506,7 +576,9 @@ fc_composite_reapply(const FcModel *model, const double *y, int n, const FcOptio
 			pfree(subs[i]);
 			subs[i] = sub;
 		}
-		out = fc_ensemble_of(subs, k, (FcCombine) model->states[1], n, model->period);
+		/* a weighted ensemble keeps its weights, as each member its parameters */
+		out = build_ensemble(subs, k, (FcCombine) model->states[1],
+							 ensemble_weights(model), n, model->period);
 		out->requested = model->requested;
 		return out;
 	}
@@ -542,15 +614,36 @@ fc_mstl_periods(const FcModel *model, int *periods, bool *log_scale)
 	return lay.nper;
 }
 
+const char *
+fc_combine_name(FcCombine how)
+{
+	return how == FC_COMBINE_MEAN ? "mean" : how == FC_COMBINE_AICC ? "aicc" : "median";
+}
+
+int
+fc_ensemble_weights(const FcModel *model, double *w, int max)
+{
+	const double *src;
+	int			k,
+				i;
+
+	if (model->method != FC_METHOD_ENSEMBLE || (src = ensemble_weights(model)) == NULL)
+		return 0;
+	k = (int) model->states[0];
+	for (i = 0; i < k && i < max; i++)
+		w[i] = src[i];
+	return Min(k, max);
+}
+
 /* ---------- forecasting ---------- */
 
 static void
 ensemble_forecast(const FcModel *model, int h, double level,
 				  double *mean, double *lo, double *hi)
 {
-	FcModel    *subs[FC_MAX_MEMBERS];
-	double	   *cols[3][FC_MAX_MEMBERS];
-	int			k = fc_composite_members(model, subs, FC_MAX_MEMBERS);
+	FcModel    *subs[FC_MAX_SUBMODELS];
+	double	   *cols[3][FC_MAX_SUBMODELS];
+	int			k = fc_composite_members(model, subs, FC_MAX_SUBMODELS);
 	FcCombine	how = (FcCombine) model->states[1];
 	int			i,
 				j;
@@ -561,9 +654,9 @@ ensemble_forecast(const FcModel *model, int h, double level,
 			cols[j][i] = palloc_extended(sizeof(double) * (Size) h, MCXT_ALLOC_HUGE);
 		fc_forecast_model(subs[i], h, level, cols[0][i], cols[1][i], cols[2][i]);
 	}
-	combine_columns(cols[0], k, h, how, true, mean);
-	combine_columns(cols[1], k, h, how, true, lo);
-	combine_columns(cols[2], k, h, how, true, hi);
+	combine_columns(cols[0], k, h, how, ensemble_weights(model), true, mean);
+	combine_columns(cols[1], k, h, how, ensemble_weights(model), true, lo);
+	combine_columns(cols[2], k, h, how, ensemble_weights(model), true, hi);
 	for (i = 0; i < k; i++)
 	{
 		for (j = 0; j < 3; j++)
@@ -624,13 +717,16 @@ fc_composite_forecast(const FcModel *model, int h, double level,
 		mstl_forecast(model, h, level, mean, lo, hi);
 }
 
-/* "median(ETS(A,N,N), ARIMA(0,1,1), theta)", "MSTL(24,168)+ETS(A,Ad,N)" */
+/*
+ * "median(ETS(A,N,N), ARIMA(0,1,1), theta)", "MSTL(24,168)+ETS(A,Ad,N)",
+ * "aicc(ETS(M,N,M) 0.61, ETS(M,Ad,M) 0.39)"
+ */
 void
 fc_composite_form_name(const FcModel *model, char *buf, size_t len)
 {
-	FcModel    *subs[FC_MAX_MEMBERS];
+	FcModel    *subs[FC_MAX_SUBMODELS];
 	MstlLayout	lay;
-	int			k = walk_states(model, subs, FC_MAX_MEMBERS, &lay, false);
+	int			k = walk_states(model, subs, FC_MAX_SUBMODELS, &lay, false);
 	StringInfoData s;
 	char		tmp[256];
 	int			i;
@@ -640,11 +736,15 @@ fc_composite_form_name(const FcModel *model, char *buf, size_t len)
 		appendStringInfoString(&s, fc_method_name(model->method));
 	else if (model->method == FC_METHOD_ENSEMBLE)
 	{
-		appendStringInfo(&s, "%s(", model->states[1] == FC_COMBINE_MEAN ? "mean" : "median");
+		const double *w = ensemble_weights(model);
+
+		appendStringInfo(&s, "%s(", fc_combine_name((FcCombine) model->states[1]));
 		for (i = 0; i < k; i++)
 		{
 			fc_model_form_name(subs[i], tmp, sizeof(tmp));
 			appendStringInfo(&s, "%s%s", i > 0 ? ", " : "", tmp);
+			if (w != NULL)
+				appendStringInfo(&s, " %.2g", w[i]);
 			pfree(subs[i]);
 		}
 		appendStringInfoChar(&s, ')');

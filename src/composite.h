@@ -4,7 +4,8 @@
  *	  forecasts) and mstl (MSTL decomposition; the seasonally adjusted series
  *	  forecast by another method, each seasonal component by its last cycle).
  *
- * states[] of ensemble:	[k, combine, sub_1, ..., sub_k]
+ * states[] of ensemble:	[k, combine, sub_1, ..., sub_k], or with combine
+ *						FC_COMBINE_AICC [k, combine, w_1, ..., w_k, sub_1, ..., sub_k]
  * states[] of mstl:		[k, transform, p_1, ..., p_k, last p_1 values of seasonal 1, ...,
  *							 last p_k values of seasonal k, sub]
  * where each sub is a sub-model packed by fc_submodel_pack() (model.h).
@@ -12,8 +13,17 @@
 #ifndef FC_COMPOSITE_H
 #define FC_COMPOSITE_H
 
+#include "ets.h"
 #include "model.h"
 #include "options.h"
+
+/* Members of one stored ensemble: every ETS form for ets with Akaike weights. */
+#define FC_MAX_SUBMODELS FC_ETS_MAX_FORMS
+StaticAssertDecl(FC_MAX_SUBMODELS >= FC_MAX_MEMBERS,
+				 "an ensemble must hold every member the options can name");
+
+/* Forms below this Akaike weight are left out of ets with combine "aicc". */
+#define FC_AICC_MIN_WEIGHT 1e-4
 
 /*
  * Fit every member to y and combine them.  Members' own fallbacks are
@@ -26,8 +36,18 @@ extern FcModel *fc_fit_ensemble(const double *y, int n, int m,
 /* Median or mean of v[0..k-1] (NaN for k = 0); v is reordered (insertion sort: k is small). */
 extern double fc_combine_values(double *v, int k, FcCombine how);
 
-/* The ensemble of fitted members subs[0..k-1] (which it frees). */
+/* The ensemble of fitted members subs[0..k-1] (which it frees): median or mean. */
 extern FcModel *fc_ensemble_of(FcModel **subs, int k, FcCombine combine, int n, int m);
+
+/* The mean of subs[0..k-1] (which it frees) weighted by w (summing to 1). */
+extern FcModel *fc_weighted_ensemble_of(FcModel **subs, const double *w, int k,
+										int n, int m);
+
+/* An ensemble's weights into w (at most max); 0 when it is not weighted. */
+extern int	fc_ensemble_weights(const FcModel *model, double *w, int max);
+
+/* "median", "mean", "aicc" */
+extern const char *fc_combine_name(FcCombine how);
 
 /*
  * MSTL with the given periods, then `adjusted` on the seasonally adjusted

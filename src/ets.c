@@ -1894,8 +1894,8 @@ fc_ets_fit_form(const double *y, int n, int m, FcEtsForm form,
 }
 
 FcStatus
-fc_ets_auto(const double *y, int n, int m, const FcEtsControl *ctl,
-			FcEtsModel *out)
+fc_ets_fit_candidates(const double *y, int n, int m, const FcEtsControl *ctl,
+					  FcEtsModel *fits, int *nfits)
 {
 	EtsData		d;
 	FcEtsControl defctl;
@@ -1906,15 +1906,14 @@ fc_ets_auto(const double *y, int n, int m, const FcEtsControl *ctl,
 				it,
 				is,
 				i;
-	bool		have = false;
 	bool		any_short = false;
 	EtsStart	starts[18];		/* optimum per (season, error, trend) */
 	bool		fitted[18];
 	double	   *sbuf;
 
-	if (out == NULL)
+	if (fits == NULL || nfits == NULL)
 		return FC_ERR_BAD_ARGUMENT;
-	memset(out, 0, sizeof(*out));
+	*nfits = 0;
 	if (ctl == NULL)
 	{
 		fc_ets_control_init(&defctl);
@@ -1983,19 +1982,39 @@ fc_ets_auto(const double *y, int n, int m, const FcEtsControl *ctl,
 				if (ets_fit_scaled(&d, form, ctl, warm, 2, &cand, &starts[slot]) != FC_OK)
 					continue;
 				fitted[slot] = true;
-				if (!have || cand.aicc < out->aicc)
-				{
-					fc_ets_model_free(out);
-					*out = cand;
-					have = true;
-				}
-				else
-					fc_ets_model_free(&cand);
+				fits[(*nfits)++] = cand;
 			}
 	fc_free(sbuf);
 	ets_data_free(&d);
-	if (!have)
+	if (*nfits == 0)
 		return any_short ? FC_ERR_TOO_SHORT : FC_ERR_NO_ADMISSIBLE_MODEL;
+	return FC_OK;
+}
+
+FcStatus
+fc_ets_auto(const double *y, int n, int m, const FcEtsControl *ctl,
+			FcEtsModel *out)
+{
+	FcEtsModel	fits[FC_ETS_MAX_FORMS];
+	int			nfits,
+				best = 0,
+				i;
+	FcStatus	st;
+
+	if (out == NULL)
+		return FC_ERR_BAD_ARGUMENT;
+	memset(out, 0, sizeof(*out));
+	st = fc_ets_fit_candidates(y, n, m, ctl, fits, &nfits);
+	if (st != FC_OK)
+		return st;
+	/* the first of equal AICc wins: candidates come in order of complexity */
+	for (i = 1; i < nfits; i++)
+		if (fits[i].aicc < fits[best].aicc)
+			best = i;
+	for (i = 0; i < nfits; i++)
+		if (i != best)
+			fc_ets_model_free(&fits[i]);
+	*out = fits[best];
 	return FC_OK;
 }
 

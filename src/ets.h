@@ -106,6 +106,19 @@ typedef struct FcEtsModel
 extern FcStatus fc_ets_fit_form(const double *y, int n, int m, FcEtsForm form,
 								const FcEtsControl *ctl, FcEtsModel *out);
 
+/* At most this many forms are candidates (error x trend x season). */
+#define FC_ETS_MAX_FORMS 18
+
+/*
+ * Fit every admissible candidate form that ctl allows: fits[] (room for
+ * FC_ETS_MAX_FORMS) receives *nfits models, in the order season N, A, M;
+ * error A, M; trend N, A, Ad.  The caller frees each.  Returns
+ * FC_ERR_TOO_SHORT or FC_ERR_NO_ADMISSIBLE_MODEL when none fit.
+ */
+extern FcStatus fc_ets_fit_candidates(const double *y, int n, int m,
+									  const FcEtsControl *ctl,
+									  FcEtsModel *fits, int *nfits);
+
 /*
  * Fit every admissible candidate form and keep the one with the smallest
  * AICc (automatic ETS).  Returns FC_ERR_NO_ADMISSIBLE_MODEL when none fit.

@@ -146,6 +146,7 @@ state_first(FunctionCallInfo fcinfo, FcTimeKind kind)
 					 errhint("Use '{}' for the defaults.")));
 		fc_options_from_jsonb(PG_GETARG_JSONB_P(4), &s->opts);
 	}
+	fc_options_check_method((FcMethod) s->method, &s->opts);
 	return s;
 }
 
@@ -587,7 +588,7 @@ state_recv_from(StringInfo buf, int code)
 		hdr.opts.seasonal_order[2] < -1 || hdr.opts.seasonal_order[2] > 5 ||
 		!smoothing_ok(hdr.opts.alpha) || !smoothing_ok(hdr.opts.beta) ||
 		!smoothing_ok(hdr.opts.gamma) || !smoothing_ok(hdr.opts.phi) ||
-		hdr.opts.nmembers > FC_MAX_MEMBERS || hdr.opts.combine > FC_COMBINE_MEAN ||
+		hdr.opts.nmembers > FC_MAX_MEMBERS || hdr.opts.combine > FC_COMBINE_AICC ||
 		!fc_member_method_ok(hdr.opts.adjusted, true) ||
 		hdr.opts.transform > FC_TRANSFORM_LOG ||
 		hdr.opts.holdout < -1 || hdr.opts.holdout > FC_MAX_HOLDOUT ||

@@ -267,20 +267,23 @@ demand_class(const FcModel *m)
 }
 
 /*
- * Composite models: "members" (method, form and fallback of each; for mstl
+ * Composite models: "members" (method, form and fallback of each, and the
+ * weight and AICc of each form of ets with Akaike weights; for mstl
  * the model of the adjusted series), "combine" of an ensemble, "periods"
  * and "transform" of mstl.
  */
 static void
 append_members(StringInfo buf, const FcModel *m, bool *first)
 {
-	FcModel    *subs[FC_MAX_MEMBERS];
-	int			k = fc_composite_members(m, subs, FC_MAX_MEMBERS);
+	FcModel    *subs[FC_MAX_SUBMODELS];
+	double		w[FC_MAX_SUBMODELS];
+	int			k = fc_composite_members(m, subs, FC_MAX_SUBMODELS);
+	int			nw = fc_ensemble_weights(m, w, FC_MAX_SUBMODELS);
 	char		tmp[1024];
 	int			i;
 
 	if (m->method == FC_METHOD_ENSEMBLE)
-		json_str(buf, "combine", m->states[1] == FC_COMBINE_MEAN ? "mean" : "median", first);
+		json_str(buf, "combine", fc_combine_name((FcCombine) m->states[1]), first);
 	else
 	{
 		int			per[FC_MAX_PERIODS];
@@ -305,6 +308,11 @@ append_members(StringInfo buf, const FcModel *m, bool *first)
 		fc_model_form_name(subs[i], tmp, sizeof(tmp));
 		json_str(buf, "form", tmp, &mfirst);
 		json_str(buf, "fallback", fc_model_fallback_reason(subs[i], tmp, sizeof(tmp)), &mfirst);
+		if (i < nw)
+		{
+			json_num(buf, "weight", w[i], &mfirst);
+			json_num(buf, "aicc", subs[i]->params[FC_P_AICC], &mfirst);
+		}
 		appendStringInfoChar(buf, '}');
 		pfree(subs[i]);
 	}

@@ -214,6 +214,65 @@ fit_ets_form(const double *y, int n, int m, FcEtsForm form, const FcOptions *opt
 	return model_from_ets(&e, method);
 }
 
+/*
+ * Every candidate form, combined by Akaike weights (ets with {"combine":
+ * "aicc"}, see composite.c).  The candidates are exactly those automatic
+ * ETS compares, so the heaviest member, which comes first, is the form it
+ * would select.
+ */
+static FcModel *
+ets_aicc_weighted(FcEtsModel *fits, int nfits, int n, int m)
+{
+	FcModel    *subs[FC_MAX_SUBMODELS];
+	double		w[FC_MAX_SUBMODELS];
+	double		best = HUGE_VAL,
+				sum = 0.0;
+	int			k = 0,
+				i;
+
+	for (i = 0; i < nfits; i++)
+		best = Min(best, fits[i].aicc);
+	for (i = 0; i < nfits; i++)
+	{
+		w[i] = isfinite(fits[i].aicc) ? exp(-0.5 * (fits[i].aicc - best)) : 0.0;
+		sum += w[i];
+	}
+	for (i = 0; i < nfits; i++)
+	{
+		if (w[i] / sum >= FC_AICC_MIN_WEIGHT)
+		{
+			FcModel    *sub = model_from_ets(&fits[i], FC_METHOD_ETS);
+
+			sub->n = n;
+			sub->requested = FC_METHOD_ETS;
+			w[k] = w[i];
+			subs[k++] = sub;
+		}
+		fc_ets_model_free(&fits[i]);
+	}
+	/* heaviest first (model_info reads best that way); ties keep their order */
+	for (i = 1; i < k; i++)
+	{
+		double		wi = w[i];
+		FcModel    *si = subs[i];
+		int			j;
+
+		for (j = i; j > 0 && w[j - 1] < wi; j--)
+		{
+			w[j] = w[j - 1];
+			subs[j] = subs[j - 1];
+		}
+		w[j] = wi;
+		subs[j] = si;
+	}
+	sum = 0.0;
+	for (i = 0; i < k; i++)
+		sum += w[i];
+	for (i = 0; i < k; i++)
+		w[i] /= sum;
+	return fc_weighted_ensemble_of(subs, w, k, n, m);
+}
+
 FcModel *
 fc_fit_ets_auto(const double *y, int n, int m, const FcOptions *opts, FcMethod requested)
 {
@@ -244,15 +303,27 @@ fc_fit_ets_auto(const double *y, int n, int m, const FcOptions *opts, FcMethod r
 
 	ets_control_from_options(opts, &ctl);
 	ctl.allow_season = (m > 1);
-	memset(&e, 0, sizeof(e));
-	st = fc_ets_auto(y, n, m, &ctl, &e);
-	if (st != FC_OK)
+	if (opts->combine == FC_COMBINE_AICC)
+	{
+		FcEtsModel	fits[FC_ETS_MAX_FORMS];
+		int			nfits;
+
+		st = fc_ets_fit_candidates(y, n, m, &ctl, fits, &nfits);
+		model = st == FC_OK ? ets_aicc_weighted(fits, nfits, n, m) : NULL;
+	}
+	else
+	{
+		memset(&e, 0, sizeof(e));
+		st = fc_ets_auto(y, n, m, &ctl, &e);
+		model = st == FC_OK ? model_from_ets(&e, FC_METHOD_ETS) : NULL;
+		fc_ets_model_free(&e);
+	}
+	if (model == NULL)
 	{
 		model = fit_simple(y, n, 1, FC_METHOD_NAIVE);
 		note_fallback(model, FC_FALLBACK_FAILED, opts, requested, n, m);
 		return model;
 	}
-	model = model_from_ets(&e, FC_METHOD_ETS);
 	if (reason != FC_FALLBACK_NONE)
 		note_fallback(model, reason, opts, requested, n, m);
 	return model;

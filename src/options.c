@@ -336,11 +336,13 @@ apply_scalar_option(FcOptions *opts, const char *key, const JsonbValue *v)
 			opts->combine = FC_COMBINE_MEDIAN;
 		else if (strcmp(str, "mean") == 0)
 			opts->combine = FC_COMBINE_MEAN;
+		else if (strcmp(str, "aicc") == 0)
+			opts->combine = FC_COMBINE_AICC;
 		else
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid value \"%s\" for option \"combine\"", str),
-					 errhint("Accepted values: \"median\" (default), \"mean\".")));
+					 errhint("Accepted values: \"median\" (default), \"mean\" (for ensemble), \"aicc\" (for ets).")));
 	}
 	else if (strcmp(key, "transform") == 0)
 	{
@@ -503,4 +505,23 @@ fc_options_from_jsonb(Jsonb *jb, FcOptions *opts)
 				break;
 		}
 	}
+}
+
+/*
+ * Options whose value only makes sense for some methods.  Most options are
+ * ignored by the methods they do not concern (so one options object can
+ * serve several methods); "combine": "aicc" is not, because it changes what
+ * kind of model ets returns, and for the composite methods it would nest an
+ * ensemble inside one.
+ */
+void
+fc_options_check_method(FcMethod method, const FcOptions *opts)
+{
+	if (opts->combine == FC_COMBINE_AICC && method != FC_METHOD_ETS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"combine\": \"aicc\" applies to method \"ets\" only, not \"%s\"",
+						fc_method_name(method)),
+				 errdetail("Akaike weights compare models of one family fitted by maximum likelihood to the same data."),
+				 errhint("For an ensemble use \"median\" or \"mean\".")));
 }

@@ -65,7 +65,8 @@ typedef enum FcTransform
 typedef enum FcCombine
 {
 	FC_COMBINE_MEDIAN = 0,		/* robust to one bad member: the default */
-	FC_COMBINE_MEAN = 1
+	FC_COMBINE_MEAN = 1,
+	FC_COMBINE_AICC = 2			/* ets: every form, weighted by Akaike weights */
 } FcCombine;
 
 /*
@@ -88,7 +89,8 @@ typedef struct FcOptions
 	int8_t		constant;		/* arima mean/drift: -1 default, 0 no, 1 yes */
 	uint8_t		nmembers;		/* ensemble: methods given, 0 = default set */
 	uint8_t		members[FC_MAX_MEMBERS];	/* ensemble: FcMethod codes */
-	uint8_t		combine;		/* ensemble: FcCombine */
+	uint8_t		combine;		/* ensemble: FcCombine; ets: FC_COMBINE_AICC or
+								 * the default (select by AICc) */
 	uint8_t		adjusted;		/* mstl: FcMethod for the adjusted series, 0 = ets */
 	uint8_t		transform;		/* mstl: FcTransform */
 	int32_t		holdout;		/* auto, several periods: points held out to
@@ -110,6 +112,8 @@ extern bool fc_member_method_ok(int code, bool zero_ok);
 
 extern FcMethod fc_method_from_text(const char *name);
 extern void fc_options_from_jsonb(Jsonb *jb, FcOptions *opts);
+/* ERROR when an option's value does not apply to the method. */
+extern void fc_options_check_method(FcMethod method, const FcOptions *opts);
 #endif
 
 #endif							/* FC_OPTIONS_H */
