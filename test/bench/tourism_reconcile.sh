@@ -2,9 +2,12 @@
 # test/bench/tourism_reconcile.sh: Australian domestic tourism (FPP3 ch. 11),
 # base ETS forecasts and every reconciliation method, scored by MASE per level.
 #
-#   test/bench/tourism_reconcile.sh [--no-build] [--no-r] [--no-cache] [--results FILE]
+#   test/bench/tourism_reconcile.sh [--no-build] [--no-r] [--no-cache] [--validation] [--results FILE]
 #
 #   --no-build       use the installed extension (skip make && make install)
+#   --validation     hold out 2014 Q1 - 2015 Q4 instead and train on the
+#                    quarters before (nothing from 2016 on is read): the
+#                    split on which design choices are made
 #   --no-r           skip R's forecast::ets base forecasts (block B below)
 #   --no-cache       rerun R's ets even if a cached run exists
 #   --results FILE   report path (default test/bench/results/tourism_reconcile.txt)
@@ -19,6 +22,8 @@
 #  2. the last 8 quarters (2016 Q1 - 2017 Q4) are held out; per node
 #     forecastin.fit(quarter, y, 'ets', '{"period": 4}') (one GROUP BY, timed),
 #     forecastin.forecast(m, 8) and the in-sample residuals forecastin.residuals(m);
+#     the same with '{"period": 4, "combine": "aicc"}' (every ETS form weighted
+#     by its Akaike weight instead of the one of smallest AICc: block A2);
 #  3. block A: those base forecasts through forecastin.reconcile() with every
 #     method (options: residuals of every node for wls_var / mint_*, training
 #     history of every node for td_gsa / td_pha, level 2 = states for mo);
@@ -42,18 +47,26 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 DATA=${FORECASTIN_DATA:-/work/shared/data}
 CACHE=${FORECASTIN_BENCH_CACHE:-/tmp/forecastin-bench-cache}
-build=1 with_r=1 nocache=0 results="$HERE/results/tourism_reconcile.txt"
+build=1 with_r=1 nocache=0 validation=0 results=
 while [ $# -gt 0 ]; do
 	case "$1" in
 		--no-build) build=0 ;;
 		--no-r) with_r=0 ;;
 		--no-cache) nocache=1 ;;
+		--validation) validation=1 ;;
 		--results) results=$2; shift ;;
-		-h|--help) sed -n '2,37p' "$0"; exit 0 ;;
+		-h|--help) sed -n '2,43p' "$0"; exit 0 ;;
 		*) echo "tourism_reconcile.sh: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 	shift
 done
+if [ $validation = 1 ]; then
+	TEST_FROM=2014-01-01 TEST_TO=2016-01-01
+	results=${results:-$HERE/results/tourism_reconcile_validation.txt}
+else
+	TEST_FROM=2016-01-01 TEST_TO=2018-01-01
+	results=${results:-$HERE/results/tourism_reconcile.txt}
+fi
 CSV="$DATA/tourism_quarterly.csv"
 [ -r "$CSV" ] || { echo "tourism_reconcile.sh: cannot read $CSV" >&2; exit 2; }
 mkdir -p "$(dirname "$results")"
@@ -63,7 +76,8 @@ exec > >(tee "$results") 2>&1
 say() { printf '%s\n' "$*"; }
 
 say "# forecastin tourism reconciliation benchmark, $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-say "command: test/bench/tourism_reconcile.sh$( [ $build = 0 ] && echo ' --no-build')$( [ $with_r = 0 ] && echo ' --no-r')$( [ $nocache = 1 ] && echo ' --no-cache')"
+say "command: test/bench/tourism_reconcile.sh$( [ $build = 0 ] && echo ' --no-build')$( [ $with_r = 0 ] && echo ' --no-r')$( [ $nocache = 1 ] && echo ' --no-cache')$( [ $validation = 1 ] && echo ' --validation')"
+say "split: train before $TEST_FROM, hold out $TEST_FROM .. $TEST_TO (exclusive)$( [ $validation = 1 ] && echo ' -- VALIDATION split; the R reference figures below are for the 2016-2017 test split and do not apply')"
 say "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo); load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (shared machine: other jobs may run)"
 say "forecastin: git $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- src sql Makefile || echo ' (+ uncommitted changes in src/sql/Makefile)') ($(git -C "$ROOT" log -1 --format='%ad %s' --date=iso | cut -c1-80))"
 say "PostgreSQL: $(/usr/lib/postgresql/15/bin/postgres --version)"
@@ -113,10 +127,10 @@ SELECT a.ancestor AS path, t.quarter, sum(t.trips) AS y
   FROM tourism t
   JOIN forecastin.mv_entity_ancestors a ON a.hierarchy = 'tourism' AND a.node = t.path
  GROUP BY 1, 2;
-CREATE TABLE train AS SELECT * FROM node_y WHERE quarter <  '2016-01-01';
+CREATE TABLE train AS SELECT * FROM node_y WHERE quarter <  '$TEST_FROM';
 CREATE TABLE test AS
 SELECT path, (row_number() OVER (PARTITION BY path ORDER BY quarter))::int AS step, quarter, y
-  FROM node_y WHERE quarter >= '2016-01-01';
+  FROM node_y WHERE quarter >= '$TEST_FROM' AND quarter < '$TEST_TO';
 -- MASE scale: in-sample seasonal naive MAE, m = 4
 CREATE TABLE scale AS
 SELECT path, avg(abs(y - y4)) AS s
@@ -154,6 +168,27 @@ INSERT INTO resid SELECT 'forecastin', m.path, r.t, r.resid
 SQL
 say "  forms chosen (count):"
 "${PSQL[@]}" -At -F' ' -c "SELECT count(*), forecastin.model_info(m)->>'form' FROM models GROUP BY 2 ORDER BY 1 DESC, 2" | sed 's/^/    /'
+FITQ2="CREATE TABLE models_aicc AS SELECT path, forecastin.fit(quarter, y, 'ets', '{\"period\": 4, \"combine\": \"aicc\"}') AS m FROM train GROUP BY path"
+say "+ $FITQ2"
+t0=$(date +%s.%N)
+"${PSQL[@]}" -c "$FITQ2" 2>&1 | sed 's/^/  /'
+t1=$(date +%s.%N)
+say "  fit: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s wall for $("${PSQL[@]}" -Atc 'SELECT count(*) FROM models_aicc') series (the same candidate fits; the weights cost nothing)"
+"${PSQL[@]}" <<'SQL' || exit 1
+INSERT INTO fc SELECT 'forecastin_aicc', 'base', m.path, f.step, f.yhat
+  FROM models_aicc m, LATERAL forecastin.forecast(m.m, 8) f;
+INSERT INTO resid SELECT 'forecastin_aicc', m.path, r.t, r.resid
+  FROM models_aicc m, LATERAL forecastin.residuals(m.m, NULL::date) r;
+SQL
+"${PSQL[@]}" -At <<'SQL' | sed 's/^/  /'
+SELECT format('forms with weight >= 1e-4 per node: median %s, min %s, max %s; weight of the heaviest form: median %s, min %s; heaviest = the form plain ets selects on %s of %s nodes',
+  percentile_disc(0.5) WITHIN GROUP (ORDER BY k), min(k), max(k),
+  round(percentile_cont(0.5) WITHIN GROUP (ORDER BY w1)::numeric, 3), round(min(w1)::numeric, 3),
+  count(*) FILTER (WHERE same), count(*))
+  FROM (SELECT jsonb_array_length(j->'members') AS k, (j->'members'->0->>'weight')::float8 AS w1,
+               j->'members'->0->>'form' = forecastin.model_info(p.m)->>'form' AS same
+          FROM models_aicc a JOIN models p USING (path), forecastin.model_info(a.m) j) x;
+SQL
 "${PSQL[@]}" -At <<'SQL' | sed 's/^/  /'
 SELECT format('base forecast rows %s (NULL/NaN %s, negative %s); residual rows %s (NULL %s, per node %s..%s)',
   (SELECT count(*) FROM fc WHERE source = 'forecastin'),
@@ -253,7 +288,7 @@ EXCEPTION WHEN OTHERS THEN
 END $$;
 \o /dev/null
 SELECT pg_temp.run(s, m)
-  FROM unnest(ARRAY['forecastin', 'R']) WITH ORDINALITY s(s, so),
+  FROM unnest(ARRAY['forecastin', 'forecastin_aicc', 'R']) WITH ORDINALITY s(s, so),
        unnest(ARRAY['bu', 'td_gsa', 'td_pha', 'td_fp', 'mo', 'ols', 'wls_struct', 'wls_var',
                     'mint_shrink', 'mint_sample']) WITH ORDINALITY m(m, mo)
  WHERE EXISTS (SELECT 1 FROM fc WHERE source = s AND method = 'base')
@@ -261,13 +296,13 @@ SELECT pg_temp.run(s, m)
 \o
 SQL
 say "  (options for every method: {\"residuals\": \"SELECT path, t, resid FROM resid WHERE source = ...\", \"history\": \"SELECT path, quarter AS t, y FROM train\", \"level\": 2})"
-"${PSQL[@]}" -At -F' | ' -c "SELECT rpad(source, 10), rpad(method, 11), to_char(seconds, '990.000') || ' s', coalesce(err, 'ok') FROM rec_log ORDER BY id" | sed 's/^/  /'
+"${PSQL[@]}" -At -F' | ' -c "SELECT rpad(source, 15), rpad(method, 11), to_char(seconds, '990.000') || ' s', coalesce(err, 'ok') FROM rec_log ORDER BY id" | sed 's/^/  /'
 say ""
 
 # coherence of every output: largest relative gap parent vs sum of children over the 8 steps
 say "  coherence (largest |parent - sum of children| / max(|parent|, sum |children|) over steps and parents):"
 "${PSQL[@]}" -At -F' | ' <<'SQL' | sed 's/^/    /'
-SELECT rpad(k.source, 10), rpad(k.method, 11),
+SELECT rpad(k.source, 15), rpad(k.method, 11),
        to_char(max(c.max_rel_gap), '0.00EEEE')
   FROM (SELECT DISTINCT source, method FROM fc) k,
        LATERAL forecastin.coherence(format('SELECT path, step, yhat FROM fc WHERE source = %L AND method = %L', k.source, k.method)) c
@@ -291,10 +326,14 @@ CREATE TABLE ord (method text, o int);
 INSERT INTO ord SELECT m, o FROM unnest(ARRAY['base', 'bu', 'td_gsa', 'td_pha', 'td_fp', 'mo', 'ols', 'wls_struct',
   'wls_var', 'mint_shrink', 'mint_sample']) WITH ORDINALITY u(m, o);
 SQL
-for src in forecastin R; do
+# the reference figures belong to the 2016-2017 split: no R columns on --validation
+[ $validation = 1 ] && "${PSQL[@]}" -c "DELETE FROM ref"
+for src in forecastin forecastin_aicc R; do
 	[ "$src" = R ] && [ $with_r = 0 ] && continue
 	if [ "$src" = forecastin ]; then
 		say "### A. forecastin ETS base forecasts, reconciled by forecastin.reconcile()"
+	elif [ "$src" = forecastin_aicc ]; then
+		say "### A2. forecastin ETS with {\"combine\": \"aicc\"} (Akaike-weighted forms) base forecasts, reconciled by forecastin.reconcile()"
 	else
 		say "### B. R forecast::ets base forecasts, reconciled by forecastin.reconcile() (compare with the R reference)"
 	fi
@@ -347,5 +386,21 @@ SELECT base_forecasts, residuals,
  GROUP BY 1, 2 ORDER BY 1, 2;
 SQL
 fi
+say ""
+say "### targets (issue 4): MinT shrink lowers the all-node MASE below the base forecasts' and to at most 0.986, and lowers the bottom level's"
+"${PSQL[@]}" -At -v validation=$validation <<'SQL' | sed 's/^/  /'
+SELECT format('%-15s base all %s, mint_shrink all %s: below base %s, <= 0.986 %s; bottom base %s, mint_shrink %s: lowered %s',
+       source, round(b_all, 4), round(m_all, 4), CASE WHEN m_all < b_all THEN 'PASS' ELSE 'FAIL' END,
+       CASE WHEN :validation = 1 THEN 'n/a (test split only)' WHEN round(m_all, 3) <= 0.986 THEN 'PASS' ELSE 'FAIL' END,
+       round(b_bot, 3), round(m_bot, 3), CASE WHEN m_bot < b_bot THEN 'PASS' ELSE 'FAIL' END)
+  FROM (SELECT source,
+               avg(mase) FILTER (WHERE method = 'base')::numeric AS b_all,
+               avg(mase) FILTER (WHERE method = 'mint_shrink')::numeric AS m_all,
+               avg(mase) FILTER (WHERE method = 'base' AND lvl = 4)::numeric AS b_bot,
+               avg(mase) FILTER (WHERE method = 'mint_shrink' AND lvl = 4)::numeric AS m_bot
+          FROM mase GROUP BY source) x
+ ORDER BY source DESC;
+SQL
+say "  (0.986 is the figure for R's ets on the 2016-2017 test split)"
 say "R columns: the reference figures for forecast::ets + the same formulas (see the header); '-' = not given."
 say "report written to $results"
