@@ -175,10 +175,12 @@ WITH train AS (
 	SELECT day, qty FROM sales
 	WHERE sku = :'cmp_sku' AND location = :'cmp_location' AND day > date '2024-12-03'
 ), fits AS (
-	SELECT meth.name AS method, meth.ord,
-		   (SELECT forecastin.fit(day, qty, meth.name) FROM train) AS m
-	FROM unnest(ARRAY['naive', 'snaive', 'mean', 'drift', 'ses', 'hw', 'ets', 'arima', 'theta', 'mstl', 'auto'])
-		 WITH ORDINALITY AS meth(name, ord)
+	SELECT meth.name || CASE WHEN meth.opts <> '{}' THEN ' ' || meth.opts ELSE '' END AS method, meth.ord,
+		   (SELECT forecastin.fit(day, qty, meth.name, meth.opts::jsonb) FROM train) AS m
+	FROM unnest(ARRAY['naive', 'snaive', 'mean', 'drift', 'ses', 'hw', 'ets', 'ets', 'arima', 'theta', 'mstl', 'auto'],
+				-- ets with every form weighted by its Akaike weight instead of the best one
+				ARRAY['{}', '{}', '{}', '{}', '{}', '{}', '{}', '{"combine": "aicc"}', '{}', '{}', '{}', '{}'])
+		 WITH ORDINALITY AS meth(name, opts, ord)
 ), scored AS (
 	SELECT fits.method, fits.ord,
 		   forecastin.model_info(fits.m)->>'form' AS form,
