@@ -207,6 +207,24 @@ SELECT (j->'states'->>0)::float8 AS magic, jsonb_array_length(j->'states') AS ns
 SELECT try_model(jsonb_set(j, '{states,20}', '-1e-17')) FROM me_arima;
 SELECT try_model(jsonb_set(j, '{states,20}', '-0.5')) FROM me_arima;
 
+-- ets with Akaike weights: states [k, 2, w_1 .. w_k, members]; the weights
+-- must lie in (0, 1] and sum to 1, and the combine code must match the layout
+CREATE TABLE me_aicc AS
+SELECT forecastin.fit(t::bigint, 10 + sin(t) + t * 0.1, 'ets', '{"period": 4, "combine": "aicc"}')::text::jsonb AS j
+FROM generate_series(1, 40) t;
+SELECT (j->'states'->>0)::int >= 2 AS several_members, j->'states'->>1 AS combine_code FROM me_aicc;
+SELECT try_model(j) FROM me_aicc;
+SELECT try_model(jsonb_set(j, '{states,2}', '0.9')) FROM me_aicc;
+SELECT try_model(jsonb_set(j, '{states,2}', '-0.1')) FROM me_aicc;
+SELECT try_model(jsonb_set(j, '{states,2}', '0')) FROM me_aicc;
+SELECT try_model(jsonb_set(j, '{states,2}', '"NaN"')) FROM me_aicc;
+SELECT try_model(jsonb_set(j, '{states,1}', '1')) FROM me_aicc;
+SELECT try_model(jsonb_set(j, '{states,1}', '3')) FROM me_aicc;
+SELECT try_model(jsonb_set(j, '{states,0}', '19')) FROM me_aicc;
+-- two weights swapped still sum to 1: a valid (if different) model
+SELECT try_model(jsonb_set(jsonb_set(j, '{states,2}', j->'states'->3), '{states,3}', j->'states'->2)) FROM me_aicc;
+DROP TABLE me_aicc;
+
 DROP AGGREGATE me_state(bigint, float8);
 DROP FUNCTION try_recv(bytea), try_model(jsonb);
 DO $$ BEGIN
