@@ -805,6 +805,44 @@ predict_known_first(double *a, const double *fp, double x0, const double *gain,
 	a[r - 1] = fp[r - 1] * x0;
 }
 
+/*
+ * The sums of the concentrated likelihood over the filter's innovations:
+ * v0 (data) and vg (the filter run on ones, for a concentrated mean) with
+ * variance F, and sum log F kept as the log of a running product (one log
+ * per several hundred steps instead of one per step; F >= 1 up to
+ * rounding, so the product only grows).
+ */
+typedef struct KfSums
+{
+	double		s00,
+				s01,
+				s11,
+				sumlog,
+				prodF;
+} KfSums;
+
+/* Add one innovation; *iF = 1 / F.  False when F is not a usable variance. */
+static inline bool
+kf_add_innovation(KfSums *k, double F, double v0, double vg, bool cmean, double *iF)
+{
+	if (!(F > 1e-12) || !isfinite(F))
+		return false;
+	*iF = 1.0 / F;
+	k->prodF *= F;
+	if (k->prodF > 1e200)
+	{
+		k->sumlog += log(k->prodF);
+		k->prodF = 1.0;
+	}
+	k->s00 += v0 * v0 * *iF;
+	if (cmean)
+	{
+		k->s01 += v0 * vg * *iF;
+		k->s11 += vg * vg * *iF;
+	}
+	return true;
+}
+
 static double
 kalman_eval(ArWork *W)
 {
@@ -822,11 +860,7 @@ kalman_eval(ArWork *W)
 			   *R = W->Rv,
 			   *fp = W->fpad;
 	const double *f = W->phif;
-	double		s00 = 0.0,
-				s01 = 0.0,
-				s11 = 0.0,
-				sumlog = 0.0,
-				prodF = 1.0;
+	KfSums		k = {0.0, 0.0, 0.0, 0.0, 1.0};
 	double		shift = (W->has_mean && W->mean_fixed) ? W->mean_val : 0.0;
 	bool		cmean = W->has_mean && !W->mean_fixed;
 	bool		keep = W->keep;
@@ -887,24 +921,12 @@ kalman_eval(ArWork *W)
 			if ((t & 0xFFF) == 0)
 				fc_check_interrupts();	/* a pass costs O(n r): poll on long series */
 
-			if (!(F > 1e-12) || !isfinite(F))
+			if (!kf_add_innovation(&k, F, v0, vg, cmean, &iF))
 				return FC_OPTIM_PENALTY;
-			iF = 1.0 / F;
-			prodF *= F;
-			if (prodF > 1e200)
-			{
-				sumlog += log(prodF);
-				prodF = 1.0;
-			}
-			s00 += v0 * v0 * iF;
 			/* predicted state: a <- T a + K v */
 			predict_with_gain(a0, fp, a00, G, iF, v0, r);
 			if (cmean)
-			{
-				s01 += v0 * vg * iF;
-				s11 += vg * vg * iF;
 				predict_with_gain(ag, fp, ag0, G, iF, vg, r);
-			}
 			/* the rank-one update */
 			u = y[0];
 			uF = u * iF;
@@ -934,27 +956,8 @@ kalman_eval(ArWork *W)
 		if ((t & 0xFFF) == 0)
 			fc_check_interrupts();	/* a pass costs O(n r): poll on long series */
 
-		if (!(F > 1e-12) || !isfinite(F))
+		if (!kf_add_innovation(&k, F, v0, vg, cmean, &iF))
 			return FC_OPTIM_PENALTY;
-		iF = 1.0 / F;
-
-		/*
-		 * sum log F_t as the log of a running product (one log per
-		 * several hundred steps instead of one per step; F >= 1 up to rounding, so the
-		 * product only grows)
-		 */
-		prodF *= F;
-		if (prodF > 1e200)
-		{
-			sumlog += log(prodF);
-			prodF = 1.0;
-		}
-		s00 += v0 * v0 * iF;
-		if (cmean)
-		{
-			s01 += v0 * vg * iF;
-			s11 += vg * vg * iF;
-		}
 		if (keep)
 		{
 			W->e0[t] = v0;
@@ -988,7 +991,7 @@ kalman_eval(ArWork *W)
 		if (fabs(P[0] - 1.0) < STEADY_TOL)
 			steady = true;
 	}
-	sumlog += log(prodF);
+	k.sumlog += log(k.prodF);
 
 	/*
 	 * Steady state: F = 1, gain R, O(r) per step.  The filter on the ones
@@ -1004,7 +1007,7 @@ kalman_eval(ArWork *W)
 			if ((t & 0xFFF) == 0)
 				fc_check_interrupts();	/* a pass costs O(n r): poll on long series */
 
-			s00 += v0 * v0;
+			k.s00 += v0 * v0;
 			if (keep)
 			{
 				W->e0[t] = v0;
@@ -1027,7 +1030,7 @@ kalman_eval(ArWork *W)
 			if ((t & 0xFFF) == 0)
 				fc_check_interrupts();	/* a pass costs O(n r): poll on long series */
 
-			s00 += v0 * v0;
+			k.s00 += v0 * v0;
 			predict_known_first(a0, fp, x0, R + 1, v0, r);
 			if (!gsettled)
 			{
@@ -1044,8 +1047,8 @@ kalman_eval(ArWork *W)
 				}
 				gsettled = same;
 			}
-			s01 += v0 * vg;
-			s11 += vg2;
+			k.s01 += v0 * vg;
+			k.s11 += vg2;
 			if (keep)
 			{
 				W->e0[t] = v0;
@@ -1062,16 +1065,16 @@ kalman_eval(ArWork *W)
 				P[i * r + l] = R[i] * R[l];
 	}
 	W->mu = 0.0;
-	if (cmean && s11 > 0.0)
-		W->mu = s01 / s11;
-	W->ssq = cmean ? s00 - s01 * W->mu : s00;
-	W->sumlog = sumlog;
+	if (cmean && k.s11 > 0.0)
+		W->mu = k.s01 / k.s11;
+	W->ssq = cmean ? k.s00 - k.s01 * W->mu : k.s00;
+	W->sumlog = k.sumlog;
 	W->nu = nw;
-	if (!isfinite(W->ssq) || !isfinite(sumlog))
+	if (!isfinite(W->ssq) || !isfinite(k.sumlog))
 		return FC_OPTIM_PENALTY;
 	if (W->ssq <= 0.0)
 		return -1e10;
-	return 0.5 * (log(W->ssq / nw) + sumlog / nw);
+	return 0.5 * (log(W->ssq / nw) + k.sumlog / nw);
 }
 
 /* objective wrappers: f + central-difference gradient */
