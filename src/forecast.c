@@ -389,6 +389,13 @@ fc_model_info(PG_FUNCTION_ARGS)
 		if (m->method != FC_METHOD_ADIDA)
 			json_num(&buf, "beta", m->params[FC_P_BETA], &pfirst);
 	}
+	else if (m->method == FC_METHOD_KNN && m->nstates > 7)
+	{
+		json_num(&buf, "neighbours", m->states[3], &pfirst);
+		json_str(&buf, "normalisation", m->states[4] == 1.0 ? "divide by the cycle mean" : "subtract the cycle mean", &pfirst);
+		json_num(&buf, "history", m->states[6], &pfirst);
+		json_num(&buf, "in_sample_origins", m->states[7], &pfirst);
+	}
 	else if (m->method == FC_METHOD_MEAN)
 		json_num(&buf, "mean", m->params[FC_P_MEAN], &pfirst);
 	else if (m->method == FC_METHOD_DRIFT)

@@ -15,6 +15,7 @@
 #include "errors.h"
 #include "ets.h"
 #include "intermittent.h"
+#include "knn.h"
 #include "methods.h"
 #include "router.h"
 #include "simple.h"
@@ -510,6 +511,37 @@ fit_theta(const double *y, int n, int m, const FcOptions *opts)
 	return fc_model_add_residuals(model, resid, n);
 }
 
+/*
+ * knn: the nearest earlier cycles of period m (knn.h).  NULL when the
+ * series is too short for it (the caller falls back).
+ */
+static FcModel *
+fit_knn(const double *y, int n, int m)
+{
+	FcKnnModel km;
+	FcModel    *model;
+	double	   *resid = palloc(sizeof(double) * n);
+	double	   *states;
+	double		s2 = 0.0;
+	FcStatus	st;
+	int			j;
+
+	st = fc_knn_fit(y, n, m, FC_KNN_DEFAULT_K, &km, resid);
+	if (st == FC_ERR_TOO_SHORT)
+		return NULL;
+	if (st != FC_OK)
+		fc_report_status(st, "knn");
+	model = model_from_packed(FC_METHOD_KNN, m, fc_knn_state_size(&km), &states);
+	fc_knn_pack(&km, states);
+	for (j = 0; j < m; j++)
+		s2 += km.sigma[j] * km.sigma[j];
+	model->params[FC_P_SIGMA2] = s2 / m;
+	model->nparam = 0;
+	fc_knn_model_free(&km);
+	model->n = n;
+	return fc_model_add_residuals(model, resid, n);
+}
+
 static FcModel *
 fit_intermittent(const double *y, int n, const FcOptions *opts, FcMethod method)
 {
@@ -661,6 +693,16 @@ fc_packed_states_valid(const FcModel *model)
 		fc_theta_model_free(&th);
 		return true;
 	}
+	if (model->method == FC_METHOD_KNN)
+	{
+		FcKnnModel	km;
+
+		if (fc_knn_unpack(model->states, model->nstates, &km) != FC_OK ||
+			km.m != model->period || km.n != model->n)
+			return false;
+		fc_knn_model_free(&km);
+		return true;
+	}
 	if (is_intermittent(model->method))
 	{
 		FcIntermittentModel im;
@@ -799,6 +841,17 @@ fc_fit_series(const double *y, int n, int m, FcMethod requested, const FcOptions
 		case FC_METHOD_ADIDA:
 			model = fit_intermittent(y, n, opts, requested);
 			break;
+		case FC_METHOD_KNN:
+			model = m > 1 ? fit_knn(y, n, m) : NULL;
+			if (model == NULL)
+			{
+				/* as snaive does without a cycle, or with too few of them */
+				model = m > 1 && n >= m ? fit_simple(y, n, m, FC_METHOD_SNAIVE) :
+					fit_simple(y, n, 1, FC_METHOD_NAIVE);
+				note_fallback(model, m > 1 && n >= m ? FC_FALLBACK_SHORT : FC_FALLBACK_SHORT_SEASONAL,
+							  opts, requested, n, m);
+			}
+			break;
 		case FC_METHOD_ARIMA:
 			model = fit_arima(y, n, m, opts);
 			if (model == NULL)
@@ -854,6 +907,15 @@ fc_forecast_model(const FcModel *model, int h, double level,
 		if (st == FC_OK)
 			st = fc_theta_forecast(&th, h, level, mean, lo, hi);
 		fc_theta_model_free(&th);
+	}
+	else if (model->method == FC_METHOD_KNN)
+	{
+		FcKnnModel	km;
+
+		st = fc_knn_unpack(model->states, model->nstates, &km);
+		if (st == FC_OK)
+			st = fc_knn_forecast(&km, h, level, mean, lo, hi);
+		fc_knn_model_free(&km);
 	}
 	else if (is_intermittent(model->method))
 	{

@@ -139,6 +139,7 @@ fc_model_expected_states(const FcModel *m)
 		case FC_METHOD_ARIMA:
 		case FC_METHOD_MSTL:
 		case FC_METHOD_ENSEMBLE:
+		case FC_METHOD_KNN:
 			return m->nstates;	/* a kernel's packed model, see fc_packed_states_valid */
 		default:
 			return 2 + (m->ets_season != 'N' ? m->period : 0);
@@ -390,6 +391,13 @@ fc_model_form_name(const FcModel *m, char *buf, size_t len)
 			fc_arima_model_free(&am);
 			return;
 		}
+	}
+	if (m->method == FC_METHOD_KNN && m->nstates > 4)
+	{
+		/* kNN(k=3,m=24,M): neighbours, cycle, multiplicative or additive */
+		snprintf(buf, len, "kNN(k=%d,m=%d,%c)", (int) m->states[3], (int) m->states[2],
+				 m->states[4] == 1.0 ? 'M' : 'A');
+		return;
 	}
 	if (m->ets_error == 0)
 		snprintf(buf, len, "%s", fc_method_name(m->method));

@@ -15,13 +15,16 @@
  *	 arima				the ARIMA kernel's packed model (arima.h)
  *	 ensemble, mstl		members packed as sub-models (composite.h)
  *	 croston/sba/tsb/adida	the intermittent kernel's packed model
+ *	 knn				the analog kernel's packed model (knn.h)
  *	 ses/holt/damped/hw/ets
  *						[l_n, b_n, s_{n+1}, ..., s_{n+m}] (m seasonal states
  *						 only when the form is seasonal)
  *
  * After the states come nresid (= n) one-step in-sample residuals
  * y_t - yhat_t, NaN where the method has none (the first m of snaive), so
- * forecastin.residuals() can feed reconciliation from stored models.
+ * forecastin.residuals() can feed reconciliation from stored models.  knn
+ * has no one-step forecast: its residuals are the errors of in-sample
+ * forecasts one cycle ahead (knn.h).
  */
 #ifndef FC_MODEL_H
 #define FC_MODEL_H

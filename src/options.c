@@ -35,6 +35,7 @@ static const char *const method_names[FC_METHOD_COUNT] = {
 	[FC_METHOD_ARIMA] = "arima",
 	[FC_METHOD_MSTL] = "mstl",
 	[FC_METHOD_ENSEMBLE] = "ensemble",
+	[FC_METHOD_KNN] = "knn",
 };
 
 /* Methods of the design that later releases add: a clearer error for them. */
@@ -42,7 +43,7 @@ static const char *const planned_methods[] = {
 	"trend_seasonal", NULL
 };
 
-#define ACCEPTED_METHODS "auto, naive, snaive, mean, drift, ses, holt, damped, hw, ets, theta, croston, sba, tsb, adida, arima, mstl, ensemble"
+#define ACCEPTED_METHODS "auto, naive, snaive, mean, drift, ses, holt, damped, hw, ets, theta, croston, sba, tsb, adida, arima, mstl, ensemble, knn"
 #define ACCEPTED_KEYS "period, missing, short, seasonal, damped, alpha, beta, gamma, phi, variant, optimise, aggregation, order, seasonal_order, constant, methods, combine, adjusted, transform, holdout"
 
 void

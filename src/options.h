@@ -29,6 +29,7 @@ typedef enum FcMethod
 	FC_METHOD_ARIMA = 15,
 	FC_METHOD_MSTL = 16,		/* multiple seasonal decomposition + a model */
 	FC_METHOD_ENSEMBLE = 17,	/* combination of several models */
+	FC_METHOD_KNN = 18,			/* nearest earlier cycles (analogs) */
 	FC_METHOD_COUNT
 } FcMethod;
 

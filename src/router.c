@@ -84,13 +84,13 @@ static const uint8 trio[] = {FC_METHOD_ETS, FC_METHOD_ARIMA, FC_METHOD_THETA};
  */
 #define FC_AUTO_SINGLE_MARGIN 0.2
 #define FC_AUTO_MULTI_SEASONAL_TEXT "the candidate that best forecast the held-out end of the series (option holdout, default two cycles of the shortest period; the median when nothing can be held out)"
-#define FC_AUTO_MAX_CANDIDATES (8 + FC_MAX_PERIODS)
+#define FC_AUTO_MAX_CANDIDATES (9 + FC_MAX_PERIODS)
 
 typedef struct Candidates
 {
 	int			k;
 	FcModel    *model[FC_AUTO_MAX_CANDIDATES];	/* NULL for the median */
-	int			median_of[FC_MAX_MEMBERS];	/* indexes of its members */
+	int			median_of[FC_MAX_SUBMODELS];	/* indexes of its members */
 	int			nmedian;
 } Candidates;
 
@@ -124,6 +124,8 @@ fit_candidates(const double *y, int n, const int *periods, int nperiods,
 	c->model[c->k++] = fc_fit_series(y, n, periods[0], FC_METHOD_ARIMA, opts);
 	c->median_of[c->nmedian++] = c->k;
 	c->model[c->k++] = fc_fit_series(y, n, periods[0], FC_METHOD_SNAIVE, opts);
+	c->median_of[c->nmedian++] = c->k;
+	c->model[c->k++] = fc_fit_series(y, n, periods[0], FC_METHOD_KNN, opts);
 	if (!median_only)
 		for (i = 1; i < nperiods; i++)
 			c->model[c->k++] = fc_fit_series(y, n, periods[i], FC_METHOD_SNAIVE, opts);
@@ -133,7 +135,7 @@ fit_candidates(const double *y, int n, const int *periods, int nperiods,
 static FcModel *
 median_model(Candidates *c, int n, int m)
 {
-	FcModel    *subs[FC_MAX_MEMBERS];
+	FcModel    *subs[FC_MAX_SUBMODELS];
 	int			i;
 
 	for (i = 0; i < c->nmedian; i++)
@@ -188,7 +190,7 @@ best_on_holdout(const Candidates *c, const double *actual, int h)
 		fc_forecast_model(c->model[i], h, 0.95, fc + (size_t) h * i, lo, hi);
 	for (t = 0; t < h; t++)
 	{
-		double		v[FC_MAX_MEMBERS];
+		double		v[FC_MAX_SUBMODELS];
 
 		for (i = 0; i < c->nmedian; i++)
 			v[i] = fc[(size_t) h * c->median_of[i] + t];
@@ -348,7 +350,7 @@ fc_auto_reason(const FcModel *model, char *buf, size_t len)
 				model->states[0] == 3)
 				snprintf(buf, len, "season longer than ETS estimates: median of MSTL+ETS, ARIMA and Theta");
 			else if (model->nstates > 2 && model->states[2] == FC_METHOD_MSTL)
-				snprintf(buf, len, "several seasonal periods: %s; chosen: the median of MSTL models, seasonal ARIMA and seasonal naive",
+				snprintf(buf, len, "several seasonal periods: %s; chosen: the median of MSTL models, seasonal ARIMA, seasonal naive and knn",
 						 FC_AUTO_MULTI_SEASONAL_TEXT);
 			else
 				snprintf(buf, len, "median of ETS, ARIMA and Theta");
@@ -356,10 +358,12 @@ fc_auto_reason(const FcModel *model, char *buf, size_t len)
 		case FC_METHOD_MSTL:
 		case FC_METHOD_ARIMA:
 		case FC_METHOD_SNAIVE:
+		case FC_METHOD_KNN:
 			snprintf(buf, len, "several seasonal periods: %s; chosen: %s",
 					 FC_AUTO_MULTI_SEASONAL_TEXT,
 					 model->method == FC_METHOD_MSTL ? "MSTL" :
-					 model->method == FC_METHOD_ARIMA ? "seasonal ARIMA" : "seasonal naive");
+					 model->method == FC_METHOD_ARIMA ? "seasonal ARIMA" :
+					 model->method == FC_METHOD_KNN ? "nearest earlier cycles (knn)" : "seasonal naive");
 			break;
 		default:
 			snprintf(buf, len, "%d observations: too short for the ensemble, %s",

@@ -1,0 +1,349 @@
+/*
+ * knn.c
+ *	  Analog forecasting from the nearest earlier cycles (see knn.h).
+ */
+#include "fc_port.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "knn.h"
+
+#define PACK_TAG 566.0			/* "KNN" on a phone keypad */
+#define PACK_VERSION 1.0
+#define PACK_HEADER 8
+/* Longest stored history: model states stay far below model.c's limit. */
+#define FC_KNN_MAX_HIST 50000
+
+/* One candidate stretch y[end-m..end-1]: its distance to the query and mean. */
+typedef struct Analog
+{
+	double		dist;
+	double		mean;
+	int			end;
+} Analog;
+
+int
+fc_knn_min_length(int m, int k)
+{
+	return (k + 2) * m;
+}
+
+void
+fc_knn_model_free(FcKnnModel *model)
+{
+	if (model->sigma)
+		fc_free(model->sigma);
+	if (model->hist)
+		fc_free(model->hist);
+	model->sigma = model->hist = NULL;
+}
+
+static double
+mean_of(const double *x, int m)
+{
+	double		s = 0.0;
+	int			i;
+
+	for (i = 0; i < m; i++)
+		s += x[i];
+	return s / m;
+}
+
+/*
+ * Multiplicative when no value is negative and every cycle ending at a
+ * multiple of m before the end (the only stretches the method normalises:
+ * queries of every origin and all candidates) has a positive mean.
+ */
+static bool
+choose_multiplicative(const double *x, int n, int m)
+{
+	int			i,
+				e;
+
+	for (i = 0; i < n; i++)
+		if (x[i] < 0.0)
+			return false;
+	for (e = n; e >= m; e -= m)
+		if (!(mean_of(x + e - m, m) > 0.0))
+			return false;
+	return true;
+}
+
+static int
+analog_cmp(const void *a, const void *b)
+{
+	const Analog *x = a,
+			   *y = b;
+
+	if (x->dist != y->dist)
+		return x->dist < y->dist ? -1 : 1;
+	return y->end - x->end;		/* the more recent first */
+}
+
+/*
+ * Rank the candidates for the query x[o-m..o-1] among x[0..o-1] into a[]
+ * (room for o / m entries); qn (m values) is scratch.  Returns how many and
+ * sets *qmean to the query's mean.
+ */
+static int
+rank_analogs(const double *x, int o, int m, bool mult, Analog *a, double *qn,
+			 double *qmean)
+{
+	const double *q = x + o - m;
+	double		qm = mean_of(q, m);
+	int			na = 0,
+				e,
+				i;
+
+	for (i = 0; i < m; i++)
+		qn[i] = mult ? q[i] / qm : q[i] - qm;
+	for (e = o - m; e >= m; e -= m)
+	{
+		const double *w = x + e - m;
+		double		wm = mean_of(w, m),
+					d = 0.0;
+
+		for (i = 0; i < m; i++)
+		{
+			double		v = (mult ? w[i] / wm : w[i] - wm) - qn[i];
+
+			d += v * v;
+		}
+		a[na].dist = isnan(d) ? INFINITY : d;	/* overflow: rank it last */
+		a[na].mean = wm;
+		a[na].end = e;
+		na++;
+	}
+	qsort(a, na, sizeof(Analog), analog_cmp);
+	*qmean = qm;
+	return na;
+}
+
+/*
+ * Forecasts of steps 1..h from origin o (data x[0..o-1]) with the ranked
+ * candidates: at each step the k nearest that reach it; else the forecast
+ * one cycle earlier (every candidate reaches steps 1..m, so that exists).
+ */
+static void
+analog_path(const double *x, int o, int m, int k, bool mult, const Analog *a,
+			int na, double qmean, int h, double *out)
+{
+	int			j,
+				i;
+
+	for (j = 1; j <= h; j++)
+	{
+		double		s = 0.0;
+		int			used = 0;
+
+		for (i = 0; i < na && used < k; i++)
+			if (a[i].end + j <= o)
+			{
+				double		v = x[a[i].end + j - 1];
+
+				s += mult ? v / a[i].mean : v - a[i].mean;
+				used++;
+			}
+		if (used > 0)
+			out[j - 1] = mult ? qmean * (s / used) : qmean + s / used;
+		else
+			out[j - 1] = out[j - 1 - m];
+	}
+}
+
+FcStatus
+fc_knn_fit(const double *y, int n, int m, int k, FcKnnModel *out, double *resid)
+{
+	const double *x;
+	int			start,
+				nx,
+				o,
+				j,
+				i;
+	double	   *sum2,
+			   *path,
+			   *qn;
+	Analog	   *a;
+
+	memset(out, 0, sizeof(*out));
+	if (y == NULL || m < 2 || k < 1 || k > FC_KNN_MAX_K)
+		return FC_ERR_BAD_ARGUMENT;
+	if (n < fc_knn_min_length(m, k) ||
+		(int64_t) fc_knn_min_length(m, k) > FC_KNN_MAX_HIST)
+		return FC_ERR_TOO_SHORT;
+	for (i = 0; i < n; i++)
+		if (!isfinite(y[i]))
+			return FC_ERR_NONFINITE;
+
+	nx = n;
+	if ((int64_t) FC_KNN_MAX_CYCLES * m < nx)
+		nx = FC_KNN_MAX_CYCLES * m;
+	if (nx > FC_KNN_MAX_HIST)
+		nx = FC_KNN_MAX_HIST;
+	start = n - nx;
+	x = y + start;
+
+	out->m = m;
+	out->k = k;
+	out->n = n;
+	out->nhist = nx;
+	out->multiplicative = choose_multiplicative(x, nx, m);
+	out->sigma = fc_alloc(sizeof(double) * m);
+	out->hist = fc_alloc(sizeof(double) * nx);
+	memcpy(out->hist, x, sizeof(double) * nx);
+
+	if (resid)
+		for (i = 0; i < n; i++)
+			resid[i] = NAN;
+	sum2 = fc_alloc(sizeof(double) * m);
+	path = fc_alloc(sizeof(double) * m);
+	qn = fc_alloc(sizeof(double) * m);
+	a = fc_alloc(sizeof(Analog) * (nx / m + 1));
+	/* every cycle boundary with k candidates before it forecasts one cycle */
+	for (o = nx - m; o >= (k + 1) * m; o -= m)
+	{
+		double		qmean;
+		int			na;
+
+		fc_check_interrupts();
+		na = rank_analogs(x, o, m, out->multiplicative, a, qn, &qmean);
+		analog_path(x, o, m, k, out->multiplicative, a, na, qmean, m, path);
+		for (j = 0; j < m; j++)
+		{
+			double		err = x[o + j] - path[j];
+
+			sum2[j] += err * err;
+			if (resid)
+				resid[start + o + j] = err;
+		}
+		out->norigins++;
+	}
+	for (j = 0; j < m; j++)
+		out->sigma[j] = sqrt(sum2[j] / out->norigins);
+	fc_free(sum2);
+	fc_free(path);
+	fc_free(qn);
+	fc_free(a);
+	for (j = 0; j < m; j++)
+		if (!isfinite(out->sigma[j]))
+		{
+			fc_knn_model_free(out);
+			return FC_ERR_NONFINITE;
+		}
+	return FC_OK;
+}
+
+FcStatus
+fc_knn_forecast(const FcKnnModel *model, int h, double level,
+				double *mean, double *lo, double *hi)
+{
+	int			m = model->m,
+				j,
+				na;
+	double		qmean,
+				z;
+	double	   *qn;
+	Analog	   *a;
+
+	if (h < 1 || !(level > 0.0 && level < 1.0))
+		return FC_ERR_BAD_ARGUMENT;
+	qn = fc_alloc(sizeof(double) * m);
+	a = fc_alloc(sizeof(Analog) * (model->nhist / m + 1));
+	na = rank_analogs(model->hist, model->nhist, m, model->multiplicative, a, qn, &qmean);
+	analog_path(model->hist, model->nhist, m, model->k, model->multiplicative,
+				a, na, qmean, h, mean);
+	fc_free(qn);
+	fc_free(a);
+
+	z = gsl_cdf_ugaussian_Pinv(0.5 + level / 2.0);
+	for (j = 0; j < h; j++)
+	{
+		double		sd = model->sigma[j % m] * sqrt((double) (j / m + 1));
+
+		lo[j] = mean[j] - z * sd;
+		hi[j] = mean[j] + z * sd;
+	}
+	return FC_OK;
+}
+
+int
+fc_knn_state_size(const FcKnnModel *model)
+{
+	return PACK_HEADER + model->m + model->nhist;
+}
+
+void
+fc_knn_pack(const FcKnnModel *model, double *dst)
+{
+	dst[0] = PACK_TAG;
+	dst[1] = PACK_VERSION;
+	dst[2] = model->m;
+	dst[3] = model->k;
+	dst[4] = model->multiplicative ? 1.0 : 0.0;
+	dst[5] = model->n;
+	dst[6] = model->nhist;
+	dst[7] = model->norigins;
+	memcpy(dst + PACK_HEADER, model->sigma, sizeof(double) * model->m);
+	memcpy(dst + PACK_HEADER + model->m, model->hist, sizeof(double) * model->nhist);
+}
+
+static bool
+int_in(double v, double lo, double hi)
+{
+	return isfinite(v) && v >= lo && v <= hi && v == floor(v);
+}
+
+/*
+ * Validate everything forecasting relies on: the sizes, finite values, and
+ * for a multiplicative model the positive means it divides by.
+ */
+FcStatus
+fc_knn_unpack(const double *src, int len, FcKnnModel *out)
+{
+	int			m,
+				k,
+				nhist,
+				i;
+	bool		mult;
+
+	memset(out, 0, sizeof(*out));
+	if (src == NULL || len < PACK_HEADER + 2)
+		return FC_ERR_BAD_ARGUMENT;
+	if (src[0] != PACK_TAG || src[1] != PACK_VERSION ||
+		!int_in(src[2], 2, FC_KNN_MAX_HIST) || !int_in(src[3], 1, FC_KNN_MAX_K) ||
+		!int_in(src[4], 0, 1) || !int_in(src[5], 1, 2147483647.0) ||
+		!int_in(src[6], 1, FC_KNN_MAX_HIST))
+		return FC_ERR_BAD_ARGUMENT;
+	m = (int) src[2];
+	k = (int) src[3];
+	mult = src[4] == 1.0;
+	nhist = (int) src[6];
+	if (nhist > src[5] || nhist < fc_knn_min_length(m, k) ||
+		(int64_t) nhist > (int64_t) FC_KNN_MAX_CYCLES * m ||
+		len != PACK_HEADER + m + nhist ||
+		!int_in(src[7], 1, nhist / m))
+		return FC_ERR_BAD_ARGUMENT;
+	for (i = 0; i < m; i++)
+		if (!(src[PACK_HEADER + i] >= 0.0 && isfinite(src[PACK_HEADER + i])))
+			return FC_ERR_BAD_ARGUMENT;
+	for (i = 0; i < nhist; i++)
+		if (!isfinite(src[PACK_HEADER + m + i]))
+			return FC_ERR_BAD_ARGUMENT;
+	if (mult && !choose_multiplicative(src + PACK_HEADER + m, nhist, m))
+		return FC_ERR_BAD_ARGUMENT;
+	out->m = m;
+	out->k = k;
+	out->multiplicative = mult;
+	out->n = (int) src[5];
+	out->nhist = nhist;
+	out->norigins = (int) src[7];
+	out->sigma = fc_alloc(sizeof(double) * m);
+	out->hist = fc_alloc(sizeof(double) * nhist);
+	memcpy(out->sigma, src + PACK_HEADER, sizeof(double) * m);
+	memcpy(out->hist, src + PACK_HEADER + m, sizeof(double) * nhist);
+	return FC_OK;
+}
