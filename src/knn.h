@@ -17,8 +17,8 @@
  * many observations after them (e + j <= N).  Every candidate has at least
  * one cycle after it, so the first m steps use the K nearest; further ahead,
  * candidates too recent to have reached step j give way to the next ones in
- * rank.  When no candidate reaches step j (j > N - m), the forecast repeats
- * the one m steps earlier.  A longer horizon therefore never changes the
+ * rank.  When no candidate reaches step j (j beyond N minus the end of the
+ * oldest candidate), the forecast repeats the one m steps earlier.  A longer horizon therefore never changes the
  * forecasts of a shorter one.
  *
  * Why: hourly and daily demand repeats whole cycles (a weekday, a weekend, a
@@ -28,8 +28,10 @@
  * this kind go back to Lorenz's analogues (1969); for demand series see the
  * k-NN literature, e.g. Martinez, Frias, Perez-Godoy and Rivera (2019).
  *
- * Multiplicative when every value is >= 0 and the query's mean is > 0;
- * candidates whose mean is 0 are then left out.  Otherwise additive.
+ * Multiplicative when every value is >= 0 and every cycle counted back from
+ * the end (the query and all candidates, here and at every in-sample
+ * origin) has a positive mean; otherwise additive.  No candidate is left
+ * out.
  *
  * Only the last FC_KNN_MAX_CYCLES cycles are used (and stored in the
  * model), which bounds the fit at O(FC_KNN_MAX_CYCLES^2 m).
@@ -46,7 +48,8 @@
  *
  * Needs m >= 2 and N >= (K + 2) m: K candidates for the final query and one
  * in-sample origin (FC_ERR_TOO_SHORT otherwise).  NaN/Inf give
- * FC_ERR_NONFINITE.
+ * FC_ERR_NONFINITE, as do values so large (~1e150 and up) that the squared
+ * in-sample errors overflow.
  *
  * Plain-array kernel: no fmgr; memory from fc_alloc, no static state.
  */

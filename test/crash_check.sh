@@ -51,7 +51,7 @@ CREATE TABLE good AS
 SELECT m::text AS txt FROM (
   SELECT forecastin.fit(t::bigint, 10 + sin(t) + t * 0.1, meth, '{"period": 4}') AS m
   FROM generate_series(1, 40) t, unnest(ARRAY['ets','hw','snaive','drift','mean','naive','damped',
-                                                'arima','theta','sba','ensemble','mstl','auto']) meth
+                                                'arima','theta','sba','ensemble','mstl','auto','knn']) meth
   GROUP BY meth
   UNION ALL   -- ets with Akaike weights: an ensemble whose states carry the weights
   SELECT forecastin.fit(t::bigint, 10 + sin(t) + t * 0.1, 'ets', '{"period": 4, "combine": "aicc"}')

@@ -177,9 +177,9 @@ WITH train AS (
 ), fits AS (
 	SELECT meth.name || CASE WHEN meth.opts <> '{}' THEN ' ' || meth.opts ELSE '' END AS method, meth.ord,
 		   (SELECT forecastin.fit(day, qty, meth.name, meth.opts::jsonb) FROM train) AS m
-	FROM unnest(ARRAY['naive', 'snaive', 'mean', 'drift', 'ses', 'hw', 'ets', 'ets', 'arima', 'theta', 'mstl', 'auto'],
+	FROM unnest(ARRAY['naive', 'snaive', 'mean', 'drift', 'ses', 'hw', 'ets', 'ets', 'arima', 'theta', 'mstl', 'knn', 'auto'],
 				-- ets with every form weighted by its Akaike weight instead of the best one
-				ARRAY['{}', '{}', '{}', '{}', '{}', '{}', '{}', '{"combine": "aicc"}', '{}', '{}', '{}', '{}'])
+				ARRAY['{}', '{}', '{}', '{}', '{}', '{}', '{}', '{"combine": "aicc"}', '{}', '{}', '{}', '{}', '{}'])
 		 WITH ORDINALITY AS meth(name, opts, ord)
 ), scored AS (
 	SELECT fits.method, fits.ord,

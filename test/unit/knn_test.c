@@ -1,0 +1,913 @@
+/*
+ * knn_test.c
+ *	  Standalone tests of the analog (k nearest cycles) kernel (src/knn.c):
+ *	  forecasts against a hand-computed table and against an independent
+ *	  reference implementation written here from the description in knn.h
+ *	  (to 1e-12), prefix stability, intervals, residuals, bad input, flat
+ *	  storage round trips and forged arrays, constant and long series.
+ *
+ *	 knn_test			all checks (exit 1 on failure)
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/knn.h"
+#include "testlib.h"
+
+#define REF_MAXM 16				/* largest period the reference handles */
+#define REF_MAXC 1024			/* most candidates the reference handles */
+#define MAXH 300
+#define HDR 8					/* packed header: tag, version, m, k, mult, n, nhist, norigins */
+
+/* standard normal quantiles 0.9 and 0.975 (levels 0.8 and 0.95) */
+#define Z80 1.2815515655446004
+#define Z95 1.9599639845400540
+
+static bool
+close_to(double a, double b, double rel)
+{
+	if (isnan(a) || isnan(b))
+		return isnan(a) && isnan(b);
+	return fabs(a - b) <= rel * (1.0 + fabs(b));
+}
+
+/*
+ * A fit that must succeed: the checks that follow need its model, so a
+ * failure ends the program (with the tally line) instead of crashing.
+ */
+static void
+require_ok(FcStatus st, const char *what)
+{
+	CHECK(st == FC_OK, "%s: status %d", what, (int) st);
+	if (st != FC_OK)
+	{
+		printf("stopping: no model to test\n");
+		printf("%d passed, %d failed\n", n_pass, n_fail);
+		exit(1);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* reference implementation, straight from the description in knn.h */
+
+typedef struct RefCand
+{
+	double		dist;
+	double		mean;
+	int			end;
+} RefCand;
+
+static double
+ref_mean(const double *x, int m)
+{
+	double		s = 0.0;
+	int			i;
+
+	for (i = 0; i < m; i++)
+		s += x[i];
+	return s / m;
+}
+
+/*
+ * Multiplicative when every value is >= 0 and every cycle that ends a
+ * multiple of m before the end has a positive mean.
+ */
+static bool
+ref_multiplicative(const double *x, int n, int m)
+{
+	int			i,
+				e;
+
+	for (i = 0; i < n; i++)
+		if (x[i] < 0.0)
+			return false;
+	for (e = n; e - m >= 0; e -= m)
+		if (!(ref_mean(x + e - m, m) > 0.0))
+			return false;
+	return true;
+}
+
+/* c should be ranked before d: nearer, or as near and more recent */
+static bool
+ref_before(const RefCand *c, const RefCand *d)
+{
+	if (c->dist < d->dist)
+		return true;
+	return c->dist == d->dist && c->end > d->end;
+}
+
+/* forecasts out[0..h-1] from the data x[0..o-1] */
+static void
+ref_path(const double *x, int o, int m, int k, bool mult, int h, double *out)
+{
+	static RefCand c[REF_MAXC];
+	double		q[REF_MAXM],
+				qm = ref_mean(x + o - m, m);
+	int			nc = 0,
+				e,
+				i,
+				j;
+
+	if (m > REF_MAXM || o / m > REF_MAXC)
+	{
+		printf("reference: sizes out of range\n");
+		exit(2);
+	}
+	for (i = 0; i < m; i++)
+		q[i] = mult ? x[o - m + i] / qm : x[o - m + i] - qm;
+	/* candidates end just before e = o - m, o - 2m, ... while e >= m */
+	for (e = o - m; e >= m; e -= m)
+	{
+		double		wm = ref_mean(x + e - m, m),
+					d = 0.0;
+
+		for (i = 0; i < m; i++)
+		{
+			double		s = mult ? x[e - m + i] / wm : x[e - m + i] - wm;
+
+			d += (s - q[i]) * (s - q[i]);
+		}
+		c[nc].dist = d;
+		c[nc].mean = wm;
+		c[nc].end = e;
+		nc++;
+	}
+	/* insertion sort: nearest first, ties the more recent first */
+	for (i = 1; i < nc; i++)
+	{
+		RefCand t = c[i];
+
+		for (j = i; j > 0 && ref_before(&t, &c[j - 1]); j--)
+			c[j] = c[j - 1];
+		c[j] = t;
+	}
+	for (j = 1; j <= h; j++)
+	{
+		double		s = 0.0;
+		int			used = 0;
+
+		for (i = 0; i < nc && used < k; i++)
+		{
+			if (c[i].end + j > o)
+				continue;
+			s += mult ? x[c[i].end + j - 1] / c[i].mean : x[c[i].end + j - 1] - c[i].mean;
+			used++;
+		}
+		if (used == 0)
+			out[j - 1] = out[j - 1 - m];
+		else if (mult)
+			out[j - 1] = qm * (s / used);
+		else
+			out[j - 1] = qm + s / used;
+	}
+}
+
+/*
+ * In-sample errors of x[0..n-1] (resid, n values, NaN where none) and their
+ * RMSE per step (sigma, m values); returns the number of origins.
+ */
+static int
+ref_insample(const double *x, int n, int m, int k, bool mult, double *resid, double *sigma)
+{
+	double		path[REF_MAXM],
+				sum2[REF_MAXM];
+	int			o,
+				j,
+				no = 0;
+
+	for (j = 0; j < n; j++)
+		resid[j] = NAN;
+	for (j = 0; j < m; j++)
+		sum2[j] = 0.0;
+	for (o = n - m; o >= (k + 1) * m; o -= m)
+	{
+		ref_path(x, o, m, k, mult, m, path);
+		for (j = 0; j < m; j++)
+		{
+			resid[o + j] = x[o + j] - path[j];
+			sum2[j] += resid[o + j] * resid[o + j];
+		}
+		no++;
+	}
+	for (j = 0; j < m; j++)
+		sigma[j] = sqrt(sum2[j] / no);
+	return no;
+}
+
+/* deterministic pseudo-random numbers in [0, 1) */
+static unsigned int lcg_state;
+
+static double
+lcg(void)
+{
+	lcg_state = lcg_state * 1664525u + 1013904223u;
+	return lcg_state / 4294967296.0;
+}
+
+/* a seasonal series of period m with a changing shape: positive or not */
+static void
+make_series(double *y, int n, int m, bool positive, unsigned int seed)
+{
+	int			t;
+
+	lcg_state = seed;
+	for (t = 0; t < n; t++)
+	{
+		double		phase = 2.0 * M_PI * (t % m) / m,
+					shape = sin(phase) + 0.6 * ((t / m) % 3) * cos(2.0 * phase);
+
+		if (positive)
+			y[t] = (40.0 + 0.1 * t) * (1.0 + 0.4 * shape) + 8.0 * lcg();
+		else
+			y[t] = 3.0 * shape + 4.0 * (lcg() - 0.5) - 0.5;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* 1. forecasts: hand-computed table and the reference */
+
+static void
+check_hand(void)
+{
+	/*
+	 * m = 2, five cycles: (2 6) (3 5) (4 12) (7 9) (10 30).  Query (10 30),
+	 * mean 20, shape (.5 1.5).  Candidates ending at e = 8 (7 9): mean 8,
+	 * shape (.875 1.125), dist .28125; e = 6 (4 12): mean 8, (.5 1.5), 0;
+	 * e = 4 (3 5): mean 4, (.75 1.25), .125; e = 2 (2 6): mean 4, (.5 1.5),
+	 * 0.  Ranked: 6, 2 (tie: more recent first), 4, 8.
+	 */
+	static const double y[10] = {2, 6, 3, 5, 4, 12, 7, 9, 10, 30};
+
+	/*
+	 * k = 3: step 1: 20 (7/8 + 3/4 + 4/4) / 3 = 17.5; step 2: 20 (9/8 + 5/4
+	 * + 12/4) / 3; step 3 (e <= 7: 6 2 4): 20 (10/8 + 4/4 + 7/4) / 3; step
+	 * 4 (e <= 6): 20 (30/8 + 12/4 + 9/4) / 3 = 60; step 5 (e <= 5: 2 4): 20
+	 * (7/4 + 10/4) / 2 = 42.5; step 6: 20 (9/4 + 30/4) / 2 = 97.5; step 7
+	 * (e <= 3: 2): 20 * 10/4 = 50; step 8: 20 * 30/4 = 150; then none: the
+	 * forecast two steps earlier.
+	 */
+	static const double hand3[12] = {17.5, 20 * 5.375 / 3, 20 * 4.0 / 3, 60, 42.5, 97.5,
+	50, 150, 50, 150, 50, 150};
+
+	/* k = 1: the nearest that reaches the step: 6 6 6 6 2 2 2 2 */
+	static const double hand1[12] = {17.5, 22.5, 25, 75, 35, 45, 50, 150, 50, 150, 50, 150};
+
+	/*
+	 * In-sample (k = 3): the one origin o = 8 ((k + 1) m = 8); query (7 9),
+	 * mean 8, shape (.875 1.125); candidates e = 6 (.5 1.5) .28125, e = 4
+	 * (.75 1.25) .03125, e = 2 (.5 1.5) .28125.  Step 1: 8 (4/4 + 7/8 +
+	 * 3/4) / 3 = 7, error 10 - 7 = 3; step 2: 8 (12/4 + 9/8 + 5/4) / 3 =
+	 * 43/3, error 30 - 43/3 = 47/3.  So sigma = (3, 47/3).
+	 */
+	double		mean[12],
+				lo[12],
+				hi[12],
+				ref[12],
+				resid[10];
+	FcKnnModel fit;
+	int			j,
+				ok;
+
+	CHECK(fc_knn_min_length(2, 3) == 10 && fc_knn_min_length(24, 3) == 120, "min length");
+	CHECK(ref_multiplicative(y, 10, 2), "hand series is multiplicative (reference)");
+
+	require_ok(fc_knn_fit(y, 10, 2, 3, &fit, resid), "hand fit k=3");
+	CHECK(fit.m == 2 && fit.k == 3 && fit.n == 10 && fit.nhist == 10 && fit.norigins == 1 &&
+		  fit.multiplicative, "hand fit fields: m %d k %d n %d nhist %d norigins %d mult %d",
+		  fit.m, fit.k, fit.n, fit.nhist, fit.norigins, (int) fit.multiplicative);
+	CHECK(close_to(fit.sigma[0], 3.0, 1e-13) && close_to(fit.sigma[1], 47.0 / 3, 1e-13),
+		  "hand sigma %.15g %.15g", fit.sigma[0], fit.sigma[1]);
+	ok = 1;
+	for (j = 0; j < 8; j++)
+		ok &= isnan(resid[j]);
+	CHECK(ok && close_to(resid[8], 3.0, 1e-13) && close_to(resid[9], 47.0 / 3, 1e-13),
+		  "hand residuals %g %g", resid[8], resid[9]);
+	CHECK(fc_knn_forecast(&fit, 12, 0.95, mean, lo, hi) == FC_OK, "hand forecast k=3");
+	ref_path(y, 10, 2, 3, true, 12, ref);
+	for (j = 0; j < 12; j++)
+	{
+		CHECK(close_to(ref[j], hand3[j], 1e-13), "reference vs hand k=3 step %d: %.15g vs %.15g",
+			  j + 1, ref[j], hand3[j]);
+		CHECK(close_to(mean[j], hand3[j], 1e-12), "hand k=3 step %d: %.15g, expected %.15g",
+			  j + 1, mean[j], hand3[j]);
+	}
+	/* 95% half-widths: 1.96 sigma_j sqrt(ceil(h / m)) */
+	CHECK(close_to(hi[0] - mean[0], Z95 * 3.0, 1e-12) &&
+		  close_to(mean[1] - lo[1], Z95 * 47.0 / 3, 1e-12) &&
+		  close_to(hi[2] - mean[2], Z95 * 3.0 * sqrt(2.0), 1e-12) &&
+		  close_to(hi[11] - mean[11], Z95 * 47.0 / 3 * sqrt(6.0), 1e-12),
+		  "hand intervals %.15g %.15g %.15g %.15g", hi[0] - mean[0], mean[1] - lo[1],
+		  hi[2] - mean[2], hi[11] - mean[11]);
+	fc_knn_model_free(&fit);
+	CHECK(fit.sigma == NULL && fit.hist == NULL, "model_free clears the pointers");
+
+	require_ok(fc_knn_fit(y, 10, 2, 1, &fit, NULL), "hand fit k=1");
+	CHECK(fit.norigins == 3, "hand k=1 norigins %d", fit.norigins);
+	fc_knn_forecast(&fit, 12, 0.95, mean, lo, hi);
+	ref_path(y, 10, 2, 1, true, 12, ref);
+	for (j = 0; j < 12; j++)
+	{
+		CHECK(close_to(ref[j], hand1[j], 1e-13), "reference vs hand k=1 step %d", j + 1);
+		CHECK(close_to(mean[j], hand1[j], 1e-12), "hand k=1 step %d: %.15g, expected %.15g",
+			  j + 1, mean[j], hand1[j]);
+	}
+	fc_knn_model_free(&fit);
+
+	/*
+	 * A zero-mean cycle (0 0) at a multiple of m from the end makes the
+	 * model additive even though no value is negative: (2 6) (0 0) (4 12)
+	 * (7 9) (10 30).  Query (10 30) - 20 = (-10 10); e = 6: (4 12) - 8 =
+	 * (-4 4), dist 72; e = 4: (0 0), 200; e = 2: (-2 2), 128; e = 8: (-1
+	 * 1), 162.  Ranked 6, 2, 8, 4.  k = 1, step 1: 20 + (7 - 8) = 19.
+	 */
+	{
+		static const double z[10] = {2, 6, 0, 0, 4, 12, 7, 9, 10, 30};
+
+		CHECK(!ref_multiplicative(z, 10, 2), "zero-mean cycle: additive (reference)");
+		require_ok(fc_knn_fit(z, 10, 2, 1, &fit, NULL), "zero-mean cycle fit");
+		CHECK(!fit.multiplicative, "zero-mean cycle: additive model");
+		fc_knn_forecast(&fit, 12, 0.9, mean, lo, hi);
+		ref_path(z, 10, 2, 1, false, 12, ref);
+		CHECK(close_to(mean[0], 19.0, 1e-13) && close_to(mean[1], 20 + (9 - 8), 1e-13),
+			  "zero-mean cycle steps 1, 2: %.15g %.15g", mean[0], mean[1]);
+		ok = 1;
+		for (j = 0; j < 12; j++)
+			ok &= close_to(mean[j], ref[j], 1e-12);
+		CHECK(ok, "zero-mean cycle vs reference");
+		fc_knn_model_free(&fit);
+	}
+}
+
+/*
+ * Fit y[0..n-1] and compare forecasts (h steps), residuals, sigma and the
+ * model's fields with the reference run on the stored last nhist points.
+ */
+static void
+check_against_reference(const char *what, const double *y, int n, int m, int k, int h,
+						int expect_mult)
+{
+	double	   *mean = malloc(sizeof(double) * h),
+			   *lo = malloc(sizeof(double) * h),
+			   *hi = malloc(sizeof(double) * h),
+			   *ref = malloc(sizeof(double) * h),
+			   *resid = malloc(sizeof(double) * n),
+			   *rres = malloc(sizeof(double) * n);
+	double		rsig[REF_MAXM];
+	int			nx = n < 100 * m ? n : 100 * m,
+				start = n - nx,
+				no,
+				first,
+				nfin = 0,
+				bad = 0,
+				j;
+	bool		mult = ref_multiplicative(y + start, nx, m);
+	FcKnnModel fit;
+
+	CHECK(expect_mult < 0 || mult == (expect_mult != 0), "%s: reference mode %d", what, (int) mult);
+	require_ok(fc_knn_fit(y, n, m, k, &fit, resid), what);
+	no = ref_insample(y + start, nx, m, k, mult, rres + start, rsig);
+	for (j = 0; j < start; j++)
+		rres[j] = NAN;
+	/* the first origin: the smallest nx - i m >= (k + 1) m */
+	first = nx - m;
+	while (first - m >= (k + 1) * m)
+		first -= m;
+	CHECK(fit.m == m && fit.k == k && fit.n == n && fit.nhist == nx && fit.norigins == no &&
+		  fit.multiplicative == mult,
+		  "%s: fields m %d k %d n %d nhist %d (expected %d) norigins %d (expected %d) mult %d",
+		  what, fit.m, fit.k, fit.n, fit.nhist, nx, fit.norigins, no, (int) fit.multiplicative);
+	CHECK(memcmp(fit.hist, y + start, sizeof(double) * nx) == 0, "%s: stored history", what);
+	for (j = 0; j < m; j++)
+		if (!close_to(fit.sigma[j], rsig[j], 1e-12))
+			bad++;
+	CHECK(bad == 0, "%s: sigma differs from the reference at %d steps", what, bad);
+
+	/* 4. residuals: NaN before the first origin, finite from there */
+	bad = 0;
+	for (j = 0; j < n; j++)
+	{
+		if (j < start + first ? !isnan(resid[j]) : !isfinite(resid[j]))
+			bad++;
+		if (isfinite(resid[j]))
+			nfin++;
+		if (!close_to(resid[j], rres[j], 1e-12))
+			bad++;
+	}
+	CHECK(bad == 0, "%s: %d residuals wrong (first origin %d)", what, bad, start + first);
+	CHECK(nfin == no * m && nfin == fit.norigins * m, "%s: %d finite residuals, %d origins",
+		  what, nfin, fit.norigins);
+
+	CHECK(fc_knn_forecast(&fit, h, 0.95, mean, lo, hi) == FC_OK, "%s: forecast", what);
+	ref_path(y + start, nx, m, k, mult, h, ref);
+	bad = 0;
+	for (j = 0; j < h; j++)
+		if (!close_to(mean[j], ref[j], 1e-12))
+		{
+			if (bad++ < 3)
+				printf("  %s step %d: %.15g, reference %.15g\n", what, j + 1, mean[j], ref[j]);
+		}
+	CHECK(bad == 0, "%s: %d of %d forecasts differ from the reference", what, bad, h);
+	/* beyond nx - m the forecasts repeat with period m */
+	if (h > nx)
+	{
+		bad = 0;
+		for (j = nx; j < h; j++)
+			if (mean[j] != mean[j - m])
+				bad++;
+		CHECK(bad == 0, "%s: repeat beyond the history", what);
+	}
+	/* intervals: z sigma_j sqrt(ceil(h / m)) with the reference's sigma */
+	bad = 0;
+	for (j = 0; j < h; j++)
+	{
+		double		hw = Z95 * rsig[j % m] * sqrt((double) (j / m + 1));
+
+		if (!close_to(hi[j] - mean[j], hw, 1e-10) || !close_to(mean[j] - lo[j], hw, 1e-10))
+			bad++;
+	}
+	CHECK(bad == 0, "%s: %d interval bounds differ", what, bad);
+	fc_knn_model_free(&fit);
+	free(mean);
+	free(lo);
+	free(hi);
+	free(ref);
+	free(resid);
+	free(rres);
+}
+
+static void
+check_reference(void)
+{
+	static double y[600];
+	int			t;
+
+	/* n = 200 (not a multiple of 7), h = 250 > n - m: the repeat rule */
+	make_series(y, 200, 7, true, 12345u);
+	check_against_reference("positive m=7 k=3", y, 200, 7, 3, 250, 1);
+	check_against_reference("positive m=7 k=1", y, 200, 7, 1, 250, 1);
+	check_against_reference("positive m=7 k=5", y, 200, 7, 5, 250, 1);
+	make_series(y, 200, 7, false, 777u);
+	{
+		int			neg = 0;
+
+		for (t = 0; t < 200; t++)
+			neg += y[t] < 0;
+		CHECK(neg > 20, "additive series has %d negative values", neg);
+	}
+	check_against_reference("signed m=7 k=3", y, 200, 7, 3, 250, 0);
+	check_against_reference("signed m=7 k=4", y, 200, 7, 4, 250, 0);
+	/* a multiple of m, and an exact minimum length */
+	make_series(y, 196, 7, true, 99u);
+	check_against_reference("positive n=196", y, 196, 7, 3, 250, 1);
+	check_against_reference("positive n=35 (minimum)", y, 35, 7, 3, 40, 1);
+	make_series(y, 48, 12, false, 5u);
+	check_against_reference("signed m=12 n=48", y, 48, 12, 2, 60, 0);
+
+	/*
+	 * 7. longer than FC_KNN_MAX_CYCLES m: only the last 200 of 500 points
+	 * (m = 2) count; a negative value among the dropped ones leaves the
+	 * model multiplicative.
+	 */
+	make_series(y, 500, 2, true, 4242u);
+	y[10] = -5.0;
+	check_against_reference("m=2 n=500 (truncated)", y, 500, 2, 3, 260, 1);
+	make_series(y, 500, 3, false, 31u);
+	check_against_reference("m=3 n=500 signed (truncated)", y, 500, 3, 3, 320, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* 2, 3. prefix stability and intervals */
+
+static void
+check_properties(void)
+{
+	static double y[200];
+	double		m5[5],
+				l5[5],
+				h5[5],
+				m30[30],
+				l30[30],
+				h30[30],
+				m30b[30],
+				l80[30],
+				h80[30];
+	FcKnnModel fit;
+	int			j,
+				bad,
+				pass;
+
+	for (pass = 0; pass < 2; pass++)
+	{
+		make_series(y, 200, 7, pass == 0, 2024u + pass);
+		require_ok(fc_knn_fit(y, 200, 7, 3, &fit, NULL), "properties fit");
+		CHECK(fit.multiplicative == (pass == 0), "properties mode %d", pass);
+		fc_knn_forecast(&fit, 5, 0.95, m5, l5, h5);
+		fc_knn_forecast(&fit, 30, 0.95, m30, l30, h30);
+		CHECK(memcmp(m5, m30, sizeof m5) == 0 && memcmp(l5, l30, sizeof l5) == 0 &&
+			  memcmp(h5, h30, sizeof h5) == 0, "prefix: h=5 is the start of h=30 (%d)", pass);
+		fc_knn_forecast(&fit, 30, 0.8, m30b, l80, h80);
+		CHECK(memcmp(m30, m30b, sizeof m30) == 0, "level does not change the mean (%d)", pass);
+		bad = 0;
+		for (j = 0; j < 30; j++)
+		{
+			double		w95 = h30[j] - m30[j];
+
+			/* symmetric */
+			if (!close_to(h30[j] - m30[j], m30[j] - l30[j], 1e-12) ||
+				!close_to(h80[j] - m30[j], m30[j] - l80[j], 1e-12))
+				bad++;
+			/* 0.8 narrower than 0.95, by z80 / z95 */
+			if (!(h80[j] - l80[j] < h30[j] - l30[j]) ||
+				!close_to((h80[j] - m30[j]) / w95, Z80 / Z95, 1e-10))
+				bad++;
+			/* step j + m: sqrt(2) times step j (j <= m); 2m: sqrt(3) */
+			if (j < 7 && (!close_to((h30[j + 7] - m30[j + 7]) / w95, sqrt(2.0), 1e-12) ||
+						  !close_to((h30[j + 14] - m30[j + 14]) / w95, sqrt(3.0), 1e-12)))
+				bad++;
+			/* step j: z95 sigma_j sqrt(ceil(j / m)) */
+			if (!close_to(w95, Z95 * fit.sigma[j % 7] * sqrt((double) (j / 7 + 1)), 1e-12))
+				bad++;
+		}
+		CHECK(bad == 0, "interval properties: %d failures (%d)", bad, pass);
+		fc_knn_model_free(&fit);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* 5. bad input */
+
+static void
+check_bad_input(void)
+{
+	static double y[100];
+	double		mean[4],
+				lo[4],
+				hi[4],
+				resid[100];
+	FcKnnModel fit;
+	static const double badlevel[] = {0.0, 1.0, -0.5, 1.5, NAN};
+	int			i;
+
+	make_series(y, 100, 4, true, 8u);
+	CHECK(fc_knn_fit(y, 100, 1, 3, &fit, NULL) == FC_ERR_BAD_ARGUMENT, "m=1");
+	CHECK(fc_knn_fit(y, 100, 0, 3, &fit, NULL) == FC_ERR_BAD_ARGUMENT, "m=0");
+	CHECK(fc_knn_fit(y, 100, -2, 3, &fit, NULL) == FC_ERR_BAD_ARGUMENT, "m=-2");
+	CHECK(fc_knn_fit(y, 100, 4, 0, &fit, NULL) == FC_ERR_BAD_ARGUMENT, "k=0");
+	CHECK(fc_knn_fit(y, 100, 4, -1, &fit, NULL) == FC_ERR_BAD_ARGUMENT, "k=-1");
+	CHECK(fc_knn_fit(y, 100, 2, FC_KNN_MAX_K + 1, &fit, NULL) == FC_ERR_BAD_ARGUMENT, "k > max");
+	CHECK(fc_knn_fit(NULL, 100, 4, 3, &fit, NULL) == FC_ERR_BAD_ARGUMENT, "y NULL");
+	CHECK(fit.sigma == NULL && fit.hist == NULL, "failed fit leaves no memory");
+	/* k = FC_KNN_MAX_K itself is accepted: m = 2 needs 104 points */
+	CHECK(fc_knn_fit(y, 100, 2, FC_KNN_MAX_K, &fit, NULL) == FC_ERR_TOO_SHORT, "k = max, n = 100");
+	{
+		static double yy[104];
+
+		make_series(yy, 104, 2, true, 9u);
+		require_ok(fc_knn_fit(yy, 104, 2, FC_KNN_MAX_K, &fit, NULL), "k = max, n = 104");
+		CHECK(fit.norigins == 1, "k = max, n = 104: norigins %d", fit.norigins);
+		fc_knn_model_free(&fit);
+	}
+	/* too short: n < (k + 2) m; exactly (k + 2) m is enough */
+	CHECK(fc_knn_fit(y, 19, 4, 3, &fit, NULL) == FC_ERR_TOO_SHORT, "n=19 m=4 k=3");
+	CHECK(fc_knn_fit(y, 0, 4, 3, &fit, NULL) == FC_ERR_TOO_SHORT, "n=0");
+	require_ok(fc_knn_fit(y, 20, 4, 3, &fit, resid), "n=20 m=4 k=3");
+	CHECK(fit.norigins == 1, "n=20 m=4 k=3: norigins %d", fit.norigins);
+	fc_knn_model_free(&fit);
+	CHECK(fc_knn_fit(y, 11, 2, 4, &fit, NULL) == FC_ERR_TOO_SHORT, "n=11 m=2 k=4");
+	/* non-finite values anywhere, also in the part that would be dropped */
+	y[50] = NAN;
+	CHECK(fc_knn_fit(y, 100, 4, 3, &fit, NULL) == FC_ERR_NONFINITE, "NaN");
+	y[50] = INFINITY;
+	CHECK(fc_knn_fit(y, 100, 4, 3, &fit, NULL) == FC_ERR_NONFINITE, "Inf");
+	y[50] = -INFINITY;
+	CHECK(fc_knn_fit(y, 100, 4, 3, &fit, NULL) == FC_ERR_NONFINITE, "-Inf");
+	y[50] = 3.0;
+	y[99] = NAN;
+	CHECK(fc_knn_fit(y, 100, 4, 3, &fit, NULL) == FC_ERR_NONFINITE, "NaN last");
+	y[99] = 3.0;
+	{
+		static double yl[500];
+
+		make_series(yl, 500, 2, true, 10u);
+		yl[0] = NAN;
+		CHECK(fc_knn_fit(yl, 500, 2, 3, &fit, NULL) == FC_ERR_NONFINITE, "NaN before the stored part");
+	}
+
+	/* forecast arguments */
+	require_ok(fc_knn_fit(y, 100, 4, 3, &fit, NULL), "fit for forecast arguments");
+	CHECK(fc_knn_forecast(&fit, 0, 0.95, mean, lo, hi) == FC_ERR_BAD_ARGUMENT, "h=0");
+	CHECK(fc_knn_forecast(&fit, -3, 0.95, mean, lo, hi) == FC_ERR_BAD_ARGUMENT, "h=-3");
+	for (i = 0; i < (int) (sizeof badlevel / sizeof badlevel[0]); i++)
+		CHECK(fc_knn_forecast(&fit, 4, badlevel[i], mean, lo, hi) == FC_ERR_BAD_ARGUMENT,
+			  "level %g", badlevel[i]);
+	CHECK(fc_knn_forecast(&fit, 4, 0.5, mean, lo, hi) == FC_OK, "level 0.5");
+	fc_knn_model_free(&fit);
+}
+
+/* ------------------------------------------------------------------ */
+/* 6. flat storage */
+
+/* a packed model assembled field by field; returns its length */
+static int
+build(double *dst, int m, int k, int mult, int n, int nhist, int norigins,
+	  const double *sigma, const double *hist)
+{
+	dst[0] = 566.0;
+	dst[1] = 1.0;
+	dst[2] = m;
+	dst[3] = k;
+	dst[4] = mult;
+	dst[5] = n;
+	dst[6] = nhist;
+	dst[7] = norigins;
+	memcpy(dst + HDR, sigma, sizeof(double) * m);
+	memcpy(dst + HDR + m, hist, sizeof(double) * nhist);
+	return HDR + m + nhist;
+}
+
+/* FC_OK expected: unpack, compare, free */
+static bool
+accepts(const double *buf, int len)
+{
+	FcKnnModel b;
+
+	if (fc_knn_unpack(buf, len, &b) != FC_OK)
+		return false;
+	fc_knn_model_free(&b);
+	return true;
+}
+
+static bool
+rejects(const double *buf, int len)
+{
+	FcKnnModel b;
+
+	if (fc_knn_unpack(buf, len, &b) == FC_ERR_BAD_ARGUMENT)
+		return b.sigma == NULL && b.hist == NULL;
+	if (b.sigma)
+		fc_knn_model_free(&b);
+	return false;
+}
+
+static void
+check_storage(void)
+{
+	static double y[500],
+				buf[1000],
+				f[1000];
+	double		sig[12] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12},
+				hist[300];
+	double		m1[40],
+				l1[40],
+				h1[40],
+				m2[40],
+				l2[40],
+				h2[40];
+	FcKnnModel fit,
+				back;
+	int			pass,
+				len,
+				i;
+
+	for (pass = 0; pass < 3; pass++)
+	{
+		int			n = pass == 2 ? 500 : 150,
+					m = pass == 2 ? 2 : 6;
+
+		make_series(y, n, m, pass != 1, 300u + pass);
+		require_ok(fc_knn_fit(y, n, m, 3, &fit, NULL), "storage fit");
+		len = fc_knn_state_size(&fit);
+		CHECK(len == HDR + m + fit.nhist && fit.nhist == (pass == 2 ? 200 : n),
+			  "state size %d (nhist %d)", len, fit.nhist);
+		fc_knn_pack(&fit, buf);
+		CHECK(buf[0] == 566.0 && buf[1] == 1.0 && buf[2] == m && buf[3] == 3 &&
+			  buf[4] == (fit.multiplicative ? 1.0 : 0.0) && buf[5] == n && buf[6] == fit.nhist &&
+			  buf[7] == fit.norigins, "packed header %d", pass);
+		CHECK(fc_knn_unpack(buf, len, &back) == FC_OK, "unpack %d", pass);
+		CHECK(back.m == fit.m && back.k == fit.k && back.n == fit.n && back.nhist == fit.nhist &&
+			  back.norigins == fit.norigins && back.multiplicative == fit.multiplicative &&
+			  memcmp(back.sigma, fit.sigma, sizeof(double) * m) == 0 &&
+			  memcmp(back.hist, fit.hist, sizeof(double) * fit.nhist) == 0, "unpacked fields %d", pass);
+		fc_knn_forecast(&fit, 40, 0.9, m1, l1, h1);
+		fc_knn_forecast(&back, 40, 0.9, m2, l2, h2);
+		CHECK(memcmp(m1, m2, sizeof m1) == 0 && memcmp(l1, l2, sizeof l1) == 0 &&
+			  memcmp(h1, h2, sizeof h1) == 0, "round trip forecasts %d", pass);
+		fc_knn_model_free(&back);
+
+		/* wrong length, tag, version */
+		CHECK(rejects(buf, len - 1), "length - 1 (%d)", pass);
+		buf[len] = 1.0;
+		CHECK(rejects(buf, len + 1), "length + 1 (%d)", pass);
+		CHECK(rejects(NULL, len), "NULL (%d)", pass);
+		CHECK(rejects(buf, 0), "length 0 (%d)", pass);
+		memcpy(f, buf, sizeof(double) * len);
+		f[0] = 567.0;
+		CHECK(rejects(f, len), "tag (%d)", pass);
+		memcpy(f, buf, sizeof(double) * len);
+		f[1] = 2.0;
+		CHECK(rejects(f, len), "version (%d)", pass);
+		memcpy(f, buf, sizeof(double) * len);
+		f[3] = 0;
+		CHECK(rejects(f, len), "k = 0 (%d)", pass);
+		f[3] = 2.5;
+		CHECK(rejects(f, len), "k = 2.5 (%d)", pass);
+		f[3] = FC_KNN_MAX_K + 1;
+		CHECK(rejects(f, len), "k > max (%d)", pass);
+		memcpy(f, buf, sizeof(double) * len);
+		f[7] = 0;
+		CHECK(rejects(f, len), "norigins = 0 (%d)", pass);
+		f[7] = NAN;
+		CHECK(rejects(f, len), "norigins NaN (%d)", pass);
+		memcpy(f, buf, sizeof(double) * len);
+		f[HDR + 1] = -0.5;
+		CHECK(rejects(f, len), "negative sigma (%d)", pass);
+		f[HDR + 1] = NAN;
+		CHECK(rejects(f, len), "NaN sigma (%d)", pass);
+		f[HDR + 1] = INFINITY;
+		CHECK(rejects(f, len), "Inf sigma (%d)", pass);
+		memcpy(f, buf, sizeof(double) * len);
+		f[HDR + m + 17] = NAN;
+		CHECK(rejects(f, len), "NaN history value (%d)", pass);
+		f[HDR + m + 17] = -INFINITY;
+		CHECK(rejects(f, len), "-Inf history value (%d)", pass);
+		memcpy(f, buf, sizeof(double) * len);
+		f[5] = fit.nhist - 1;
+		CHECK(rejects(f, len), "n < nhist (%d)", pass);
+		memcpy(f, buf, sizeof(double) * len);
+		f[4] = 0.5;
+		CHECK(rejects(f, len), "mult flag 0.5 (%d)", pass);
+		if (fit.multiplicative)
+		{
+			/* forcing an additive model is harmless; a negative value or a
+			 * zero-mean cycle in a multiplicative one is not */
+			memcpy(f, buf, sizeof(double) * len);
+			f[4] = 0.0;
+			CHECK(accepts(f, len), "additive flag on positive history (%d)", pass);
+			f[4] = 1.0;
+			f[HDR + m + 30] = -1.0;
+			CHECK(rejects(f, len), "multiplicative with a negative value (%d)", pass);
+			f[4] = 0.0;
+			CHECK(accepts(f, len), "additive with a negative value (%d)", pass);
+		}
+		else
+		{
+			memcpy(f, buf, sizeof(double) * len);
+			f[4] = 1.0;
+			CHECK(rejects(f, len), "multiplicative flag on signed history (%d)", pass);
+		}
+		fc_knn_model_free(&fit);
+	}
+
+	/*
+	 * Forged arrays built field by field, each wrong in one respect only
+	 * (its length consistent), next to a control that differs only there.
+	 * Base: m = 2, k = 1, n = nhist = 8, norigins = 2, history of four
+	 * positive cycles.
+	 */
+	for (i = 0; i < 300; i++)
+		hist[i] = 1.0 + (i * 7) % 5;
+	len = build(f, 2, 1, 1, 8, 8, 2, sig, hist);
+	CHECK(accepts(f, len), "forged base accepted");
+	/* m = 1 with nhist 9 keeps the length: only m is wrong */
+	len = build(f, 1, 1, 1, 9, 9, 2, sig, hist);
+	CHECK(len == HDR + 2 + 8 && rejects(f, len), "m = 1");
+	len = build(f, 0, 1, 1, 10, 10, 2, sig, hist);
+	CHECK(rejects(f, len), "m = 0");
+	len = build(f, 2, 0, 1, 8, 8, 2, sig, hist);
+	CHECK(rejects(f, len), "k = 0");
+	/* nhist < (k + 2) m: 5 < 6 with m = 2, k = 1; control 6 */
+	len = build(f, 2, 1, 1, 6, 6, 1, sig, hist);
+	CHECK(accepts(f, len), "nhist = (k + 2) m accepted");
+	len = build(f, 2, 1, 1, 5, 5, 1, sig, hist);
+	CHECK(rejects(f, len), "nhist < (k + 2) m");
+	len = build(f, 2, 3, 1, 9, 9, 1, sig, hist);
+	CHECK(rejects(f, len), "nhist 9 < (3 + 2) 2");
+	len = build(f, 2, 1, 1, 8, 8, 0, sig, hist);
+	CHECK(rejects(f, len), "norigins = 0");
+	len = build(f, 2, 1, 1, 8, 8, 5, sig, hist);
+	CHECK(rejects(f, len), "norigins > nhist / m");
+	/* nhist beyond FC_KNN_MAX_CYCLES m: 202 with m = 2; control 200 */
+	len = build(f, 2, 1, 1, 300, 200, 2, sig, hist);
+	CHECK(accepts(f, len), "nhist = 100 m accepted");
+	len = build(f, 2, 1, 1, 300, 202, 2, sig, hist);
+	CHECK(rejects(f, len), "nhist > 100 m");
+	sig[1] = -1e-300;
+	len = build(f, 2, 1, 1, 8, 8, 2, sig, hist);
+	CHECK(rejects(f, len), "negative sigma");
+	sig[1] = 0.0;
+	len = build(f, 2, 1, 1, 8, 8, 2, sig, hist);
+	CHECK(accepts(f, len), "zero sigma accepted");
+	sig[1] = 2.0;
+	hist[3] = NAN;
+	len = build(f, 2, 1, 0, 8, 8, 2, sig, hist);
+	CHECK(rejects(f, len), "NaN history value");
+	/* a zero-mean cycle (positions 2, 3 end 4 before the end of 8) */
+	hist[2] = hist[3] = 0.0;
+	len = build(f, 2, 1, 1, 8, 8, 2, sig, hist);
+	CHECK(rejects(f, len), "multiplicative with a zero-mean cycle");
+	len = build(f, 2, 1, 0, 8, 8, 2, sig, hist);
+	CHECK(accepts(f, len), "additive with a zero-mean cycle accepted");
+	/* a zero-mean query */
+	hist[2] = 3.0;
+	hist[3] = 1.0;
+	hist[6] = hist[7] = 0.0;
+	len = build(f, 2, 1, 1, 8, 8, 2, sig, hist);
+	CHECK(rejects(f, len), "multiplicative with a zero-mean query");
+	hist[6] = 2.0;
+	hist[7] = 4.0;
+	/* a negative value in a cycle whose mean is positive */
+	hist[4] = -1.0;
+	hist[5] = 9.0;
+	len = build(f, 2, 1, 1, 8, 8, 2, sig, hist);
+	CHECK(rejects(f, len), "multiplicative with a negative value");
+	len = build(f, 2, 1, 0, 8, 8, 2, sig, hist);
+	CHECK(accepts(f, len), "additive with a negative value accepted");
+	/* and an accepted forgery forecasts something finite */
+	len = build(f, 2, 1, 0, 8, 8, 2, sig, hist);
+	if (fc_knn_unpack(f, len, &back) == FC_OK)
+	{
+		int			ok = 1;
+
+		fc_knn_forecast(&back, 20, 0.9, m1, l1, h1);
+		for (i = 0; i < 20; i++)
+			ok &= isfinite(m1[i]) && isfinite(l1[i]) && isfinite(h1[i]);
+		CHECK(ok, "forecast of an accepted forgery is finite");
+		fc_knn_model_free(&back);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* 7. constant series */
+
+static void
+check_constant(void)
+{
+	static double y[60];
+	static const double levels[] = {5.0, -4.0, 0.0, 1e6};
+	double		mean[30],
+				lo[30],
+				hi[30],
+				resid[60];
+	FcKnnModel fit;
+	int			c,
+				t,
+				ok;
+
+	for (c = 0; c < 4; c++)
+	{
+		for (t = 0; t < 60; t++)
+			y[t] = levels[c];
+		require_ok(fc_knn_fit(y, 60, 3, 3, &fit, resid), "constant fit");
+		CHECK(fit.multiplicative == (levels[c] > 0), "constant %g mode %d", levels[c],
+			  (int) fit.multiplicative);
+		fc_knn_forecast(&fit, 30, 0.95, mean, lo, hi);
+		ok = 1;
+		for (t = 0; t < 30; t++)
+			ok &= mean[t] == levels[c] && lo[t] == levels[c] && hi[t] == levels[c];
+		for (t = 0; t < 3; t++)
+			ok &= fit.sigma[t] == 0.0;
+		for (t = 12; t < 60; t++)
+			ok &= resid[t] == 0.0;
+		CHECK(ok, "constant %g forecasts the constant, zero sigma and residuals", levels[c]);
+		fc_knn_model_free(&fit);
+	}
+
+	/* the nearest analog wins: a repeated distinctive cycle shape */
+	{
+		static double w[40];
+
+		for (t = 0; t < 40; t++)
+			w[t] = (t / 4) % 2 ? 10.0 + (t % 4) : 10.0 + 3 * ((t + 1) % 4 == 0);
+		/*
+		 * Cycles alternate B = (10 10 10 13) and A = (10 11 12 13); the last
+		 * (t = 36..39) is A.  k = 1: its nearest is the most recent of the
+		 * identical A cycles (distance 0), t = 28..31, followed by B then A.
+		 */
+		require_ok(fc_knn_fit(w, 40, 4, 1, &fit, NULL), "analog fit");
+		CHECK(fit.multiplicative, "analog fit multiplicative");
+		fc_knn_forecast(&fit, 8, 0.9, mean, lo, hi);
+		CHECK(close_to(mean[0], 10, 1e-14) && close_to(mean[1], 10, 1e-14) &&
+			  close_to(mean[2], 10, 1e-14) && close_to(mean[3], 13, 1e-14) &&
+			  close_to(mean[4], 10, 1e-14) && close_to(mean[5], 11, 1e-14) &&
+			  close_to(mean[6], 12, 1e-14) && close_to(mean[7], 13, 1e-14),
+			  "alternating cycles: %g %g %g %g %g %g %g %g", mean[0], mean[1], mean[2], mean[3],
+			  mean[4], mean[5], mean[6], mean[7]);
+		fc_knn_model_free(&fit);
+	}
+}
+
+int
+main(void)
+{
+	check_hand();
+	check_reference();
+	check_properties();
+	check_bad_input();
+	check_storage();
+	check_constant();
+	printf("knn_test (knn kernel vs hand table and reference, intervals, storage):\n");
+	printf("%d passed, %d failed\n", n_pass, n_fail);
+	return n_fail ? 1 : 0;
+}
