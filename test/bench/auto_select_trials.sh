@@ -87,6 +87,7 @@ for sp in b a a2; do
 	run $sp arima arima '{"period": 24}'
 	run $sp snaive snaive '{"period": 24}'
 	run $sp snaive168 snaive '{"period": 168}'
+	run $sp knn knn '{"period": 24}'
 	for adj in arima ets theta naive damped; do
 		run $sp mstl_$adj mstl "{$O, \"adjusted\": \"$adj\"}"
 		run $sp logmstl_$adj mstl "{$O, \"adjusted\": \"$adj\", \"transform\": \"log\"}"
@@ -101,6 +102,9 @@ psql -X -q -v ON_ERROR_STOP=1 <<'EOF' || exit 1
 -- the median of auto's six, and seasonal means of the same hour over the last k days / weeks
 INSERT INTO fc SELECT split, 'med6', series_id, step, percentile_cont(0.5) WITHIN GROUP (ORDER BY yhat)
 FROM fc WHERE name IN ('arima', 'mstl_arima', 'mstl_ets', 'logmstl_arima', 'logmstl_ets', 'snaive') GROUP BY 1, 3, 4;
+-- the same with knn as a seventh member (auto's median since knn was added)
+INSERT INTO fc SELECT split, 'med7', series_id, step, percentile_cont(0.5) WITHIN GROUP (ORDER BY yhat)
+FROM fc WHERE name IN ('arima', 'mstl_arima', 'mstl_ets', 'logmstl_arima', 'logmstl_ets', 'snaive', 'knn') GROUP BY 1, 3, 4;
 INSERT INTO fc
 SELECT s.split, s.nm, l.series_id, h.step, avg(tr.y)
 FROM (VALUES ('a', 96), ('b', 48)) sp(split, cut)
@@ -135,13 +139,13 @@ BEGIN
                     FROM (%s) p JOIN errs e ON e.split = 'b' AND e.series_id = p.series_id AND e.name = p.name$q$, picks) INTO r;
   RETURN r;
 END $$;
--- choose on window(s) `wins` (scores averaged); a single model must beat med6 by `margin`
-CREATE FUNCTION choose(cands text[], wins text[], margin float8) RETURNS numeric LANGUAGE sql AS $$
+-- choose on window(s) `wins` (scores averaged); a single model must beat the median `med` by `margin`
+CREATE FUNCTION choose(cands text[], wins text[], margin float8, med text DEFAULT 'med6') RETURNS numeric LANGUAGE sql AS $$
   SELECT owa_of(format($q$
     SELECT DISTINCT ON (series_id) series_id, name FROM (
-      SELECT series_id, name, avg(rel) / CASE WHEN name = 'med6' THEN 1 ELSE 1 - %s END AS s
+      SELECT series_id, name, avg(rel) / CASE WHEN name = %L THEN 1 ELSE 1 - %s END AS s
       FROM unnest(%L::text[]) w, LATERAL scores(%L, w) GROUP BY 1, 2) z
-    ORDER BY series_id, s, name <> 'med6'$q$, margin, wins, cands)) $$;
+    ORDER BY series_id, s, name <> %L$q$, med, margin, wins, cands, med)) $$;
 -- mean / median of the k best on window A
 CREATE FUNCTION topk(cands text[], k int, how text) RETURNS numeric LANGUAGE plpgsql AS $$
 DECLARE r numeric;
@@ -177,10 +181,15 @@ UNION ALL SELECT 'C on windows A and A2, margin 0', choose('{$C9,med6}', '{a,a2}
 UNION ALL SELECT 'C + seasonal means (dmean3/7, wmean2/3), margin 0.2', choose('{$C9,med6,dmean3,dmean7,wmean2,wmean3}', '{a}', 0.2)
 UNION ALL SELECT 'C + MSTL+naive (y, log y), margin 0.2', choose('{$C9,med6,mstl_naive,logmstl_naive}', '{a}', 0.2)
 UNION ALL SELECT 'C + MSTL+damped (y, log y), margin 0.2', choose('{$C9,med6,mstl_damped,logmstl_damped}', '{a}', 0.2)
+UNION ALL SELECT 'C + knn (period 24), margin 0.2', choose('{$C9,med6,knn}', '{a}', 0.2)
+UNION ALL SELECT 'C + knn, knn also in the median (med7: auto now), margin 0.2', choose('{$C9,med7,knn}', '{a}', 0.2, 'med7')
+UNION ALL SELECT 'C + knn, med7, margin 0.1', choose('{$C9,med7,knn}', '{a}', 0.1, 'med7')
+UNION ALL SELECT 'C + knn, med7, margin 0.3', choose('{$C9,med7,knn}', '{a}', 0.3, 'med7')
 UNION ALL SELECT 'mean of the best 2 in C', topk('{$C9,med6}', 2, 'mean')
 UNION ALL SELECT 'mean of the best 3 in C', topk('{$C9,med6}', 3, 'mean')
 UNION ALL SELECT 'median of the best 3 in C', topk('{$C9,med6}', 3, 'median')
 UNION ALL SELECT 'oracle: best of C on B itself (not attainable)', owa_of(\$\$SELECT DISTINCT ON (series_id) series_id, name FROM errs WHERE split = 'b' AND name = ANY ('{$C9,med6}') ORDER BY series_id, 0.5 * (smape / 19.225 + mase / 2.455)\$\$)
+UNION ALL SELECT 'oracle: best of C + knn + med7 on B itself (not attainable)', owa_of(\$\$SELECT DISTINCT ON (series_id) series_id, name FROM errs WHERE split = 'b' AND name = ANY ('{$C9,med6,knn,med7}') ORDER BY series_id, 0.5 * (smape / 19.225 + mase / 2.455)\$\$)
 UNION ALL SELECT 'forecastin auto itself (fitted to B, holds out its own last 48)', (SELECT round(0.5 * (avg(smape) / 19.225 + avg(mase) / 2.455)::numeric, 4) FROM errs WHERE split = 'b' AND name = 'auto')
 UNION ALL SELECT 'forecastin auto, {"holdout": ' || h || '}', (SELECT round(0.5 * (avg(smape) / 19.225 + avg(mase) / 2.455)::numeric, 4) FROM errs WHERE split = 'b' AND name = 'auto_h' || h)
           FROM unnest('{24,72,168}'::int[]) h;
