@@ -18,6 +18,10 @@
 /* Longest stored history: model states stay far below model.c's limit. */
 #define FC_KNN_MAX_HIST 50000
 
+/* The numbers of neighbours fc_knn_fit chooses from (k = FC_KNN_CHOOSE_K). */
+static const int k_choices[] = {1, 2, 3, 5, 8};
+#define N_K_CHOICES ((int) (sizeof(k_choices) / sizeof(k_choices[0])))
+
 /* One candidate stretch y[end-m..end-1]: its distance to the query and mean. */
 typedef struct Analog
 {
@@ -155,6 +159,53 @@ analog_path(const double *x, int o, int m, int k, bool mult, const Analog *a,
 	}
 }
 
+/*
+ * The number of neighbours, among k_choices[] that the series can support
+ * ((k + 2) m <= nx), whose in-sample forecasts one cycle ahead have the
+ * smallest mean absolute error; ties go to the smaller k.  All are scored
+ * on the same origins: the cycle boundaries with as many candidates before
+ * them as the largest k needs.
+ */
+static int
+choose_k(const double *x, int nx, int m, bool mult)
+{
+	double		sum[N_K_CHOICES] = {0};
+	int			nk = 0,
+				kmax,
+				o,
+				i,
+				j,
+				best = 0;
+	double	   *path = fc_alloc(sizeof(double) * m);
+	double	   *qn = fc_alloc(sizeof(double) * m);
+	Analog	   *a = fc_alloc(sizeof(Analog) * (nx / m + 1));
+
+	while (nk < N_K_CHOICES && fc_knn_min_length(m, k_choices[nk]) <= nx)
+		nk++;
+	kmax = k_choices[nk - 1];
+	for (o = nx - m; o >= (kmax + 1) * m; o -= m)
+	{
+		double		qmean;
+		int			na;
+
+		fc_check_interrupts();
+		na = rank_analogs(x, o, m, mult, a, qn, &qmean);
+		for (i = 0; i < nk; i++)
+		{
+			analog_path(x, o, m, k_choices[i], mult, a, na, qmean, m, path);
+			for (j = 0; j < m; j++)
+				sum[i] += fabs(x[o + j] - path[j]);
+		}
+	}
+	for (i = 1; i < nk; i++)
+		if (sum[i] < sum[best])	/* strict: ties keep the smaller k */
+			best = i;
+	fc_free(path);
+	fc_free(qn);
+	fc_free(a);
+	return k_choices[best];
+}
+
 FcStatus
 fc_knn_fit(const double *y, int n, int m, int k, FcKnnModel *out, double *resid)
 {
@@ -170,10 +221,10 @@ fc_knn_fit(const double *y, int n, int m, int k, FcKnnModel *out, double *resid)
 	Analog	   *a;
 
 	memset(out, 0, sizeof(*out));
-	if (y == NULL || m < 2 || k < 1 || k > FC_KNN_MAX_K)
+	if (y == NULL || m < 2 || (k < 1 && k != FC_KNN_CHOOSE_K) || k > FC_KNN_MAX_K)
 		return FC_ERR_BAD_ARGUMENT;
-	if (n < fc_knn_min_length(m, k) ||
-		(int64_t) fc_knn_min_length(m, k) > FC_KNN_MAX_HIST)
+	if (n < fc_knn_min_length(m, k == FC_KNN_CHOOSE_K ? FC_KNN_DEFAULT_K : k) ||
+		(int64_t) fc_knn_min_length(m, k == FC_KNN_CHOOSE_K ? FC_KNN_DEFAULT_K : k) > FC_KNN_MAX_HIST)
 		return FC_ERR_TOO_SHORT;
 	for (i = 0; i < n; i++)
 		if (!isfinite(y[i]))
@@ -187,11 +238,13 @@ fc_knn_fit(const double *y, int n, int m, int k, FcKnnModel *out, double *resid)
 	start = n - nx;
 	x = y + start;
 
+	out->multiplicative = choose_multiplicative(x, nx, m);
+	if (k == FC_KNN_CHOOSE_K)
+		k = choose_k(x, nx, m, out->multiplicative);
 	out->m = m;
 	out->k = k;
 	out->n = n;
 	out->nhist = nx;
-	out->multiplicative = choose_multiplicative(x, nx, m);
 	out->sigma = fc_alloc(sizeof(double) * m);
 	out->hist = fc_alloc(sizeof(double) * nx);
 	memcpy(out->hist, x, sizeof(double) * nx);

@@ -58,7 +58,8 @@
 
 #include "fc_port.h"
 
-#define FC_KNN_DEFAULT_K 3
+#define FC_KNN_DEFAULT_K 3		/* also the smallest choice's minimum length */
+#define FC_KNN_CHOOSE_K 0		/* k argument: choose per series */
 #define FC_KNN_MAX_K 50
 #define FC_KNN_MAX_CYCLES 100
 
@@ -78,8 +79,13 @@ typedef struct FcKnnModel
 extern int	fc_knn_min_length(int m, int k);
 
 /*
- * Fit to y[0..n-1].  resid (n values, may be NULL) receives the in-sample
- * errors described above.  On FC_OK the caller frees with fc_knn_model_free.
+ * Fit to y[0..n-1] with k neighbours, or with k = FC_KNN_CHOOSE_K the k of
+ * 1, 2, 3, 5 and 8 (those with (k + 2) m <= N) whose in-sample forecasts
+ * one cycle ahead, from the cycle boundaries with 8 (or the largest usable
+ * k) candidates before them, have the smallest mean absolute error (ties:
+ * the smaller k); the length needed is then that of k = 3.  resid (n
+ * values, may be NULL) receives the in-sample errors described above.  On
+ * FC_OK the caller frees with fc_knn_model_free.
  */
 extern FcStatus fc_knn_fit(const double *y, int n, int m, int k,
 						   FcKnnModel *out, double *resid);

@@ -526,7 +526,7 @@ fit_knn(const double *y, int n, int m)
 	FcStatus	st;
 	int			j;
 
-	st = fc_knn_fit(y, n, m, FC_KNN_DEFAULT_K, &km, resid);
+	st = fc_knn_fit(y, n, m, FC_KNN_CHOOSE_K, &km, resid);
 	if (st == FC_ERR_TOO_SHORT)
 		return NULL;
 	if (st != FC_OK)

@@ -554,8 +554,7 @@ check_bad_input(void)
 	CHECK(fc_knn_fit(y, 100, 1, 3, &fit, NULL) == FC_ERR_BAD_ARGUMENT, "m=1");
 	CHECK(fc_knn_fit(y, 100, 0, 3, &fit, NULL) == FC_ERR_BAD_ARGUMENT, "m=0");
 	CHECK(fc_knn_fit(y, 100, -2, 3, &fit, NULL) == FC_ERR_BAD_ARGUMENT, "m=-2");
-	CHECK(fc_knn_fit(y, 100, 4, 0, &fit, NULL) == FC_ERR_BAD_ARGUMENT, "k=0");
-	CHECK(fc_knn_fit(y, 100, 4, -1, &fit, NULL) == FC_ERR_BAD_ARGUMENT, "k=-1");
+	CHECK(fc_knn_fit(y, 100, 4, -1, &fit, NULL) == FC_ERR_BAD_ARGUMENT, "k=-1 (0 is FC_KNN_CHOOSE_K)");
 	CHECK(fc_knn_fit(y, 100, 2, FC_KNN_MAX_K + 1, &fit, NULL) == FC_ERR_BAD_ARGUMENT, "k > max");
 	CHECK(fc_knn_fit(NULL, 100, 4, 3, &fit, NULL) == FC_ERR_BAD_ARGUMENT, "y NULL");
 	CHECK(fit.sigma == NULL && fit.hist == NULL, "failed fit leaves no memory");
