@@ -9,10 +9,17 @@ CREATE TEMP TABLE kn (t bigint, y float8);
 INSERT INTO kn
 SELECT t, 10 + 4 * sin(t * 1.3) + ((t * 7919) % 13) / 3.0 + t / 10.0 FROM generate_series(1, 28) t;
 
+-- The number of neighbours k is chosen per series from 1, 2, 3, 5 (8 needs
+-- 40 points) by in-sample error (the kernel's unit tests check that choice);
+-- the forecasts are then checked for that k.
+SELECT (forecastin.model_info(forecastin.fit(t, y, 'knn', '{"period": 4}'))->'parameters'->>'neighbours')::int AS kn_k
+FROM kn \gset
+SELECT :kn_k IN (1, 2, 3, 5) AS k_is_a_choice;
+
 -- The definition in SQL: the query is the last cycle; candidates end at
 -- n - 4, n - 8, ... (>= 4); shapes are divided by their cycle mean; ranked
 -- by squared distance (ties: the more recent); step j averages y[e + j] / mean_e
--- over the 3 nearest with e + j <= n, times the query's mean.
+-- over the k nearest with e + j <= n, times the query's mean.
 CREATE TEMP TABLE kn_ref AS
 WITH q AS (SELECT avg(y) AS qm FROM kn WHERE t > 24),
 qn AS (SELECT t - 24 AS i, y / (SELECT qm FROM q) AS v FROM kn WHERE t > 24),
@@ -22,7 +29,7 @@ d AS (SELECT c.e, c.wm, sum((kn.y / c.wm - qn.v) ^ 2) AS dist
 r AS (SELECT *, row_number() OVER (ORDER BY dist, e DESC) AS rk FROM d)
 SELECT j AS step,
        (SELECT avg(v) FROM (SELECT kn.y / r.wm AS v FROM r JOIN kn ON kn.t = r.e + j
-                            WHERE r.e + j <= 28 ORDER BY r.rk LIMIT 3) z) * (SELECT qm FROM q) AS yhat
+                            WHERE r.e + j <= 28 ORDER BY r.rk LIMIT :kn_k) z) * (SELECT qm FROM q) AS yhat
 FROM generate_series(1, 24) j;
 
 SELECT count(*) AS steps, bool_and(abs(f.yhat - r.yhat) < 1e-9) AS agrees_with_definition
@@ -53,8 +60,10 @@ FROM f JOIN g USING (step) JOIN f a ON a.step = f.step JOIN f b ON b.step = f.st
 WHERE f.step <= 4;
 
 -- residuals: errors of the in-sample forecasts one cycle ahead, from every
--- cycle boundary with 3 candidates before it (t = 16, 20, 24: points 17..28)
-SELECT count(*) FILTER (WHERE resid IS NOT NULL) AS with_residual, min(t) FILTER (WHERE resid IS NOT NULL) AS first
+-- cycle boundary with k candidates before it (t >= 4 (k + 1))
+SELECT count(*) FILTER (WHERE resid IS NOT NULL) AS with_residual,
+       min(t) FILTER (WHERE resid IS NOT NULL) = 4 * (:kn_k + 1) + 1 AS first_after_k_plus_1_cycles,
+       count(*) FILTER (WHERE resid IS NOT NULL) = 28 - 4 * (:kn_k + 1) AS every_later_point
 FROM forecastin.residuals((SELECT forecastin.fit(t, y, 'knn', '{"period": 4}') FROM kn), NULL::bigint);
 
 -- multiplicative: forecasts of 10 y are 10 times those of y
