@@ -4,7 +4,10 @@
  *	  forecasts against a hand-computed table and against an independent
  *	  reference implementation written here from the description in knn.h
  *	  (to 1e-12), prefix stability, intervals, residuals, bad input, flat
- *	  storage round trips and forged arrays, constant and long series.
+ *	  storage round trips and forged arrays, constant and long series; the
+ *	  choice of k per series (FC_KNN_CHOOSE_K) against a reference version
+ *	  of the rule in knn.h, on series where the best k is known by
+ *	  construction (exact repeats, ties) and the minimum length it needs.
  *
  *	 knn_test			all checks (exit 1 on failure)
  */
@@ -16,7 +19,7 @@
 #include "../../src/knn.h"
 #include "testlib.h"
 
-#define REF_MAXM 16				/* largest period the reference handles */
+#define REF_MAXM 24				/* largest period the reference handles */
 #define REF_MAXC 1024			/* most candidates the reference handles */
 #define MAXH 300
 #define HDR 8					/* packed header: tag, version, m, k, mult, n, nhist, norigins */
@@ -196,6 +199,77 @@ ref_insample(const double *x, int n, int m, int k, bool mult, double *resid, dou
 	return no;
 }
 
+/*
+ * The choice of k (k argument FC_KNN_CHOOSE_K), as knn.h describes it:
+ * among 1, 2, 3, 5 and 8, those the stored points x[0..nx-1] support
+ * ((k + 2) m <= nx); all are scored on the same origins o = nx - m,
+ * nx - 2m, ... down to (kmax + 1) m, kmax the largest of them, by the sum of
+ * the absolute errors of their forecasts of the m points after o; the
+ * smallest sum wins, the smaller k on a tie.  sums (5 values, NaN for the
+ * unusable) and *nusable, *norig receive the evidence.
+ */
+#define REF_NCHOICES 5
+static const int ref_choices[REF_NCHOICES] = {1, 2, 3, 5, 8};
+
+static int
+ref_choose_k(const double *x, int nx, int m, bool mult, double *sums, int *nusable,
+			 int *norig)
+{
+	double		path[REF_MAXM];
+	int			nu = 0,
+				kmax,
+				o,
+				c,
+				j,
+				best;
+
+	for (c = 0; c < REF_NCHOICES; c++)
+	{
+		sums[c] = NAN;
+		if ((ref_choices[c] + 2) * m <= nx)
+		{
+			nu = c + 1;
+			sums[c] = 0.0;
+		}
+	}
+	if (nu == 0)
+	{
+		printf("reference: no usable k\n");
+		exit(2);
+	}
+	kmax = ref_choices[nu - 1];
+	*nusable = nu;
+	*norig = 0;
+	for (o = nx - m; o >= (kmax + 1) * m; o -= m)
+	{
+		for (c = 0; c < nu; c++)
+		{
+			ref_path(x, o, m, ref_choices[c], mult, m, path);
+			for (j = 0; j < m; j++)
+				sums[c] += fabs(x[o + j] - path[j]);
+		}
+		(*norig)++;
+	}
+	best = 0;
+	for (c = 1; c < nu; c++)
+		if (sums[c] < sums[best])
+			best = c;
+	return ref_choices[best];
+}
+
+/* points fc_knn_fit keeps and works on: the last min(n, 100 m, 50000) */
+static int
+ref_stored(int n, int m)
+{
+	int			nx = n;
+
+	if (nx > 100 * m)
+		nx = 100 * m;
+	if (nx > 50000)
+		nx = 50000;
+	return nx;
+}
+
 /* deterministic pseudo-random numbers in [0, 1) */
 static unsigned int lcg_state;
 
@@ -341,12 +415,13 @@ check_hand(void)
 }
 
 /*
- * Fit y[0..n-1] and compare forecasts (h steps), residuals, sigma and the
- * model's fields with the reference run on the stored last nhist points.
+ * Fit y[0..n-1] (k = kfit) and compare forecasts (h steps), residuals, sigma
+ * and the model's fields with the reference (k neighbours) run on the
+ * stored last nhist points.
  */
 static void
-check_against_reference(const char *what, const double *y, int n, int m, int k, int h,
-						int expect_mult)
+check_against_reference_k(const char *what, const double *y, int n, int m, int kfit, int k,
+						  int h, int expect_mult)
 {
 	double	   *mean = malloc(sizeof(double) * h),
 			   *lo = malloc(sizeof(double) * h),
@@ -366,7 +441,7 @@ check_against_reference(const char *what, const double *y, int n, int m, int k, 
 	FcKnnModel fit;
 
 	CHECK(expect_mult < 0 || mult == (expect_mult != 0), "%s: reference mode %d", what, (int) mult);
-	require_ok(fc_knn_fit(y, n, m, k, &fit, resid), what);
+	require_ok(fc_knn_fit(y, n, m, kfit, &fit, resid), what);
 	no = ref_insample(y + start, nx, m, k, mult, rres + start, rsig);
 	for (j = 0; j < start; j++)
 		rres[j] = NAN;
@@ -435,6 +510,18 @@ check_against_reference(const char *what, const double *y, int n, int m, int k, 
 	free(ref);
 	free(resid);
 	free(rres);
+}
+
+/*
+ * The same with k given to fc_knn_fit (kfit) and to the reference (k) as
+ * one: check_against_reference_k also serves FC_KNN_CHOOSE_K fits, with k
+ * the reference's choice.
+ */
+static void
+check_against_reference(const char *what, const double *y, int n, int m, int k, int h,
+						int expect_mult)
+{
+	check_against_reference_k(what, y, n, m, k, k, h, expect_mult);
 }
 
 static void
@@ -897,6 +984,369 @@ check_constant(void)
 	}
 }
 
+/* ------------------------------------------------------------------ */
+/* 8. choosing k per series (k = FC_KNN_CHOOSE_K) */
+
+/*
+ * An hourly-like series (m = 24): a morning and an evening peak, weaker and
+ * later at weekends (every 7th and 6th day), a trend, noise; positive
+ * (multiplicative) or centred and signed (additive).
+ */
+static void
+make_hourly(double *y, int n, bool positive, unsigned int seed)
+{
+	int			t;
+
+	lcg_state = seed;
+	for (t = 0; t < n; t++)
+	{
+		int			hr = t % 24,
+					dow = (t / 24) % 7;
+		double		wk = dow >= 5 ? 0.6 : 1.0,
+					sh = dow >= 5 ? 2.0 : 0.0,
+					prof = 0.8 * exp(-(hr - 8 - sh) * (hr - 8 - sh) / 6.0) +
+			1.2 * wk * exp(-(hr - 19) * (hr - 19) / 8.0) + 0.2 * sin(2.0 * M_PI * hr / 24);
+
+		if (positive)
+			y[t] = (100.0 + 0.05 * t) * (0.4 + prof) + 12.0 * lcg();
+		else
+			y[t] = 20.0 * prof - 12.0 + 10.0 * (lcg() - 0.5);
+	}
+}
+
+/*
+ * Fit y[0..n-1] with FC_KNN_CHOOSE_K: the k chosen must be the reference's
+ * (and expect_k when >= 0); the model, residuals, forecasts (h steps) and
+ * intervals must equal bit for bit those of a fit with that k given, and
+ * the reference to 1e-12.  expect_nusable (>= 0): how many of the choices
+ * the reference found usable.  Returns the reference's k.
+ */
+static int
+check_choose(const char *what, const double *y, int n, int m, int h, int expect_mult,
+			 int expect_k, int expect_nusable)
+{
+	int			nx = ref_stored(n, m),
+				start = n - nx,
+				nu,
+				norig,
+				refk;
+	double		sums[REF_NCHOICES];
+	bool		mult = ref_multiplicative(y + start, nx, m);
+	double	   *r1 = malloc(sizeof(double) * n),
+			   *r2 = malloc(sizeof(double) * n),
+			   *m1 = malloc(sizeof(double) * h),
+			   *l1 = malloc(sizeof(double) * h),
+			   *h1 = malloc(sizeof(double) * h),
+			   *m2 = malloc(sizeof(double) * h),
+			   *l2 = malloc(sizeof(double) * h),
+			   *h2 = malloc(sizeof(double) * h);
+	FcKnnModel chosen,
+				given;
+
+	refk = ref_choose_k(y + start, nx, m, mult, sums, &nu, &norig);
+	CHECK(expect_k < 0 || refk == expect_k, "%s: reference chose k = %d, expected %d", what,
+		  refk, expect_k);
+	CHECK(expect_nusable < 0 || nu == expect_nusable, "%s: reference has %d usable k, expected %d",
+		  what, nu, expect_nusable);
+	require_ok(fc_knn_fit(y, n, m, FC_KNN_CHOOSE_K, &chosen, r1), what);
+	CHECK(chosen.k == refk, "%s: chose k = %d, reference %d (sums %.17g %.17g %.17g %.17g %.17g)",
+		  what, chosen.k, refk, sums[0], sums[1], sums[2], sums[3], sums[4]);
+	require_ok(fc_knn_fit(y, n, m, refk, &given, r2), what);
+	CHECK(chosen.m == given.m && chosen.k == given.k && chosen.n == given.n &&
+		  chosen.nhist == given.nhist && chosen.norigins == given.norigins &&
+		  chosen.multiplicative == given.multiplicative &&
+		  memcmp(chosen.sigma, given.sigma, sizeof(double) * m) == 0 &&
+		  memcmp(chosen.hist, given.hist, sizeof(double) * given.nhist) == 0 &&
+		  memcmp(r1, r2, sizeof(double) * n) == 0,
+		  "%s: chosen model, sigma or residuals differ from the fit with k = %d", what, refk);
+	CHECK(fc_knn_forecast(&chosen, h, 0.9, m1, l1, h1) == FC_OK &&
+		  fc_knn_forecast(&given, h, 0.9, m2, l2, h2) == FC_OK &&
+		  memcmp(m1, m2, sizeof(double) * h) == 0 && memcmp(l1, l2, sizeof(double) * h) == 0 &&
+		  memcmp(h1, h2, sizeof(double) * h) == 0,
+		  "%s: chosen forecasts differ from those with k = %d", what, refk);
+	fc_knn_model_free(&chosen);
+	fc_knn_model_free(&given);
+	CHECK(chosen.sigma == NULL && chosen.hist == NULL && given.sigma == NULL &&
+		  given.hist == NULL, "%s: models freed", what);
+	free(r1);
+	free(r2);
+	free(m1);
+	free(l1);
+	free(h1);
+	free(m2);
+	free(l2);
+	free(h2);
+	/* and against the reference with its k (forecasts, residuals, sigma) */
+	check_against_reference_k(what, y, n, m, FC_KNN_CHOOSE_K, refk, h, expect_mult);
+	return refk;
+}
+
+static void
+check_choose_series(void)
+{
+	static double y[1000];
+	char		what[100];
+	int			counts[2][9],
+				mism[2],
+				sizes[] = {35, 42, 49, 70, 200},
+				si,
+				pass,
+				seed,
+				distinct,
+				k,
+				i;
+
+	/* n = 200 (not a multiple of 7), h = 250 > n - m */
+	make_series(y, 200, 7, true, 12345u);
+	check_choose("choose: positive m=7 n=200", y, 200, 7, 250, 1, -1, 5);
+	make_series(y, 200, 7, false, 777u);
+	check_choose("choose: signed m=7 n=200", y, 200, 7, 250, 0, -1, 5);
+	/* hourly-like, 40 days, h = 1000 > n - m */
+	make_hourly(y, 960, true, 2468u);
+	check_choose("choose: hourly positive m=24 n=960", y, 960, 24, 1000, 1, -1, 5);
+	make_hourly(y, 960, false, 1357u);
+	check_choose("choose: hourly signed m=24 n=960", y, 960, 24, 1000, 0, -1, 5);
+	/* exactly 5m: only 1, 2, 3 (one origin, 4m); 6m: still 1, 2, 3 */
+	make_series(y, 35, 7, true, 99u);
+	check_choose("choose: positive n=5m m=7", y, 35, 7, 40, 1, -1, 3);
+	make_series(y, 35, 7, false, 98u);
+	check_choose("choose: signed n=5m m=7", y, 35, 7, 40, 0, -1, 3);
+	make_hourly(y, 120, true, 97u);
+	check_choose("choose: hourly n=5m m=24", y, 120, 24, 130, 1, -1, 3);
+	make_series(y, 42, 7, true, 96u);
+	check_choose("choose: positive n=6m m=7", y, 42, 7, 50, 1, -1, 3);
+	/* 7m: 5 becomes usable (one origin, 6m); 10m: 8 */
+	make_series(y, 49, 7, true, 95u);
+	check_choose("choose: positive n=7m m=7", y, 49, 7, 60, 1, -1, 4);
+	make_series(y, 49, 7, false, 94u);
+	check_choose("choose: signed n=7m m=7", y, 49, 7, 60, 0, -1, 4);
+	make_series(y, 69, 7, true, 93u);
+	check_choose("choose: positive n=10m-1 m=7", y, 69, 7, 80, 1, -1, 4);
+	make_series(y, 70, 7, true, 93u);
+	check_choose("choose: positive n=10m m=7", y, 70, 7, 80, 1, -1, 5);
+	/* longer than 100 m: chosen on the last 200 of 500 points */
+	make_series(y, 500, 2, true, 4242u);
+	y[10] = -5.0;
+	check_choose("choose: m=2 n=500 (truncated)", y, 500, 2, 260, 1, -1, 5);
+
+	/*
+	 * Many series: the choice agrees with the reference's, and between them
+	 * they exercise every choice (5 at 7m, 8 at 10m and more).
+	 */
+	for (si = 0; si < 5; si++)
+	{
+		int			n = sizes[si];
+
+		memset(counts, 0, sizeof counts);
+		mism[0] = mism[1] = 0;
+		for (pass = 0; pass < 2; pass++)
+			for (seed = 1; seed <= 40; seed++)
+			{
+				FcKnnModel fit;
+				double		sums[REF_NCHOICES];
+				int			nu,
+							norig,
+							refk;
+				bool		mult;
+
+				if (seed % 2)
+					make_series(y, n, 7, pass == 0, 1000u * si + seed);
+				else
+				{
+					/* noise about a fixed weekly shape: averaging pays */
+					lcg_state = 7000u * si + seed;
+					for (i = 0; i < n; i++)
+						y[i] = (pass == 0 ? 50.0 : 0.0) + 4.0 * sin(2.0 * M_PI * (i % 7) / 7) +
+							(pass == 0 ? 20.0 : 6.0) * (lcg() - 0.5);
+				}
+				mult = ref_multiplicative(y, n, 7);
+				refk = ref_choose_k(y, n, 7, mult, sums, &nu, &norig);
+				if (fc_knn_fit(y, n, 7, FC_KNN_CHOOSE_K, &fit, NULL) != FC_OK)
+				{
+					mism[pass]++;
+					continue;
+				}
+				if (fit.k != refk || fit.multiplicative != mult)
+				{
+					if (mism[pass]++ < 3)
+						printf("  n=%d pass %d seed %d: chose %d, reference %d\n", n, pass, seed,
+							   fit.k, refk);
+				}
+				counts[pass][refk]++;
+				fc_knn_model_free(&fit);
+			}
+		for (pass = 0; pass < 2; pass++)
+		{
+			snprintf(what, sizeof what, "sweep n=%d %s", n, pass == 0 ? "positive" : "signed");
+			CHECK(mism[pass] == 0, "%s: %d of 40 choices differ from the reference", what,
+				  mism[pass]);
+		}
+		/* which choices the sweep reached: the largest usable, and variety */
+		k = n >= 70 ? 8 : n >= 49 ? 5 : 3;
+		distinct = 0;
+		for (i = 1; i <= 8; i++)
+			distinct += counts[0][i] + counts[1][i] > 0;
+		CHECK(counts[0][k] + counts[1][k] > 0 && distinct >= 3,
+			  "sweep n=%d: k = %d chosen %d times, %d distinct (1 2 3 5 8: %d %d %d %d %d)",
+			  n, k, counts[0][k] + counts[1][k], distinct,
+			  counts[0][1] + counts[1][1], counts[0][2] + counts[1][2],
+			  counts[0][3] + counts[1][3], counts[0][5] + counts[1][5],
+			  counts[0][8] + counts[1][8]);
+		CHECK(counts[0][4] + counts[1][4] + counts[0][6] + counts[1][6] + counts[0][7] +
+			  counts[1][7] == 0 && (n >= 49 || counts[0][5] + counts[1][5] == 0) &&
+			  (n >= 70 || counts[0][8] + counts[1][8] == 0), "sweep n=%d: only usable choices", n);
+	}
+}
+
+/*
+ * Series whose best k is known by construction.
+ *
+ * Exact repeats: m = 4, eight cycles S0..S7 of distinct shapes (integers,
+ * integer means, some negative: additive), then the same eight again: 16
+ * cycles.  Every choice is usable and scored on the origins 9m..15m, whose
+ * query (cycle 8..15) has exactly one earlier cycle of its shape, followed
+ * by the very cycle that follows the query: k = 1 forecasts exactly (in
+ * integers, no rounding), while k >= 2 averages in cycles of other shapes,
+ * followed by other values.  So k = 1, with zero error.
+ */
+static void
+check_choose_constructed(void)
+{
+	static const double cyc[8][4] = {
+		{0, 4, -2, 2}, {3, -1, 1, 5}, {-4, 0, 6, 2}, {1, 1, -3, 5},
+		{2, -2, -2, 6}, {5, 3, -1, -3}, {-1, 7, 1, 1}, {0, -4, 4, 4}
+	};
+	static const double levels[] = {5.0, 0.0, -4.0};
+	static const double per[2][5] = {{3, -1, 4, -6, 0}, {2, 6, 4, 4, 4}};
+	double		y[64],
+				yp[64],
+				sums[REF_NCHOICES],
+				resid[64],
+				mean[40],
+				lo[40],
+				hi[40];
+	FcKnnModel fit;
+	int			c,
+				i,
+				t,
+				nu,
+				norig,
+				refk,
+				ok;
+
+	for (c = 0; c < 16; c++)
+		for (i = 0; i < 4; i++)
+		{
+			y[4 * c + i] = cyc[c % 8][i];
+			yp[4 * c + i] = cyc[c % 8][i] + 10.0;
+		}
+	CHECK(!ref_multiplicative(y, 64, 4), "repeats: additive (reference)");
+	refk = ref_choose_k(y, 64, 4, false, sums, &nu, &norig);
+	CHECK(refk == 1 && nu == 5 && norig == 7 && sums[0] == 0.0 && sums[1] > 0.0 &&
+		  sums[2] > 0.0 && sums[3] > 0.0 && sums[4] > 0.0,
+		  "repeats: reference k %d usable %d origins %d sums %g %g %g %g %g", refk, nu, norig,
+		  sums[0], sums[1], sums[2], sums[3], sums[4]);
+	check_choose("choose: exact repeats", y, 64, 4, 40, 0, 1, 5);
+	require_ok(fc_knn_fit(y, 64, 4, FC_KNN_CHOOSE_K, &fit, resid), "repeats");
+	CHECK(fit.k == 1 && !fit.multiplicative && fit.norigins == 14, "repeats: k %d mult %d origins %d",
+		  fit.k, (int) fit.multiplicative, fit.norigins);
+	ok = 1;
+	for (t = 0; t < 8; t++)
+		ok &= isnan(resid[t]);
+	for (t = 36; t < 64; t++)
+		ok &= resid[t] == 0.0;
+	CHECK(ok, "repeats: residuals NaN before 2m, zero from 9m");
+	/*
+	 * The final query (S7) has its one copy at cycle 7: steps 1..32 replay
+	 * what followed it (beyond, older candidates take over).
+	 */
+	fc_knn_forecast(&fit, 40, 0.9, mean, lo, hi);
+	ok = 1;
+	for (t = 0; t < 32; t++)
+		ok &= mean[t] == y[32 + t];
+	CHECK(ok, "repeats: forecasts replay cycles 8..15: %g %g %g %g", mean[0], mean[1], mean[2],
+		  mean[3]);
+	fc_knn_model_free(&fit);
+	/* the same raised by 10: multiplicative, k = 1 still best */
+	CHECK(ref_multiplicative(yp, 64, 4), "repeats + 10: multiplicative (reference)");
+	check_choose("choose: exact repeats + 10", yp, 64, 4, 40, 1, 1, 5);
+
+	/*
+	 * Ties: every k forecasts exactly, so all sums are 0 and the smallest k
+	 * wins.  Constant series (multiplicative and additive) and strictly
+	 * periodic ones (additive integers; multiplicative with mean 4, where
+	 * y / mean, their averages and 4 times those are exact).
+	 */
+	for (c = 0; c < 3; c++)
+	{
+		char		what[60];
+
+		for (t = 0; t < 50; t++)
+			y[t] = levels[c];
+		refk = ref_choose_k(y, 50, 5, levels[c] > 0, sums, &nu, &norig);
+		CHECK(refk == 1 && nu == 5 && norig == 1 && sums[0] == 0.0 && sums[4] == 0.0,
+			  "constant %g: reference k %d sums %g %g", levels[c], refk, sums[0], sums[4]);
+		snprintf(what, sizeof what, "choose: constant %g", levels[c]);
+		check_choose(what, y, 50, 5, 60, levels[c] > 0, 1, 5);
+	}
+	for (c = 0; c < 2; c++)
+	{
+		char		what[60];
+
+		for (t = 0; t < 60; t++)
+			y[t] = per[c][t % 5];
+		refk = ref_choose_k(y, 60, 5, c == 1, sums, &nu, &norig);
+		CHECK(refk == 1 && nu == 5 && norig == 3 && sums[0] == 0.0 && sums[1] == 0.0 &&
+			  sums[2] == 0.0 && sums[3] == 0.0 && sums[4] == 0.0,
+			  "periodic %d: reference k %d sums %g %g %g %g %g", c, refk, sums[0], sums[1],
+			  sums[2], sums[3], sums[4]);
+		snprintf(what, sizeof what, "choose: periodic %s", c ? "positive" : "signed");
+		check_choose(what, y, 60, 5, 70, c, 1, 5);
+		/* and k = 1 wins only by the tie rule: k = 8 has no larger error */
+		require_ok(fc_knn_fit(y, 60, 5, 8, &fit, resid), "periodic k=8");
+		CHECK(fit.sigma[0] == 0.0 && fit.sigma[4] == 0.0, "periodic %d: k = 8 exact too", c);
+		fc_knn_model_free(&fit);
+	}
+}
+
+/* too short for the choice: n < 5m (even where k = 1 or 2 would fit) */
+static void
+check_choose_short(void)
+{
+	static double y[200];
+	FcKnnModel fit;
+	static const int ns[] = {34, 28, 21, 14, 7, 0};
+	int			i;
+
+	make_series(y, 200, 7, true, 55u);
+	for (i = 0; i < (int) (sizeof ns / sizeof ns[0]); i++)
+	{
+		CHECK(fc_knn_fit(y, ns[i], 7, FC_KNN_CHOOSE_K, &fit, NULL) == FC_ERR_TOO_SHORT &&
+			  fit.sigma == NULL && fit.hist == NULL, "choose: n=%d m=7 too short", ns[i]);
+	}
+	CHECK(fc_knn_fit(y, 119, 24, FC_KNN_CHOOSE_K, &fit, NULL) == FC_ERR_TOO_SHORT,
+		  "choose: n=119 m=24 too short");
+	CHECK(fc_knn_fit(y, 9, 2, FC_KNN_CHOOSE_K, &fit, NULL) == FC_ERR_TOO_SHORT,
+		  "choose: n=9 m=2 too short");
+	/* the contrast: k = 1 given fits 3m, and the choice fits 5m */
+	require_ok(fc_knn_fit(y, 21, 7, 1, &fit, NULL), "k=1 n=3m");
+	fc_knn_model_free(&fit);
+	require_ok(fc_knn_fit(y, 35, 7, FC_KNN_CHOOSE_K, &fit, NULL), "choose n=5m");
+	CHECK(fit.k >= 1 && fit.k <= 3 && fit.norigins == 4 - fit.k,
+		  "choose n=5m: k %d norigins %d", fit.k, fit.norigins);
+	fc_knn_model_free(&fit);
+	require_ok(fc_knn_fit(y, 10, 2, FC_KNN_CHOOSE_K, &fit, NULL), "choose n=10 m=2");
+	fc_knn_model_free(&fit);
+	/* other arguments are still checked */
+	CHECK(fc_knn_fit(y, 200, 1, FC_KNN_CHOOSE_K, &fit, NULL) == FC_ERR_BAD_ARGUMENT,
+		  "choose: m=1");
+	CHECK(fc_knn_fit(NULL, 200, 7, FC_KNN_CHOOSE_K, &fit, NULL) == FC_ERR_BAD_ARGUMENT,
+		  "choose: y NULL");
+	y[3] = NAN;
+	CHECK(fc_knn_fit(y, 200, 7, FC_KNN_CHOOSE_K, &fit, NULL) == FC_ERR_NONFINITE,
+		  "choose: NaN");
+}
+
 int
 main(void)
 {
@@ -906,6 +1356,9 @@ main(void)
 	check_bad_input();
 	check_storage();
 	check_constant();
+	check_choose_series();
+	check_choose_constructed();
+	check_choose_short();
 	printf("knn_test (knn kernel vs hand table and reference, intervals, storage):\n");
 	printf("%d passed, %d failed\n", n_pass, n_fail);
 	return n_fail ? 1 : 0;
