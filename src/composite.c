@@ -552,16 +552,82 @@ fc_composite_members(const FcModel *model, FcModel **out, int max)
 	return Min(k, max);
 }
 
+/* An mstl model of y from its decomposition parts and its adjusted-series model. */
+static FcModel *
+reapply_mstl_on(const MstlParts *parts, const FcModel *adjusted_model, int n,
+				const FcOptions *opts, uint8 requested)
+{
+	FcOptions	sub_opts;
+	FcModel    *out;
+
+	adjusted_options(opts, &sub_opts);
+	out = mstl_pack(parts, fc_reapply_model(adjusted_model, parts->adj, n, &sub_opts));
+	out->requested = requested;
+	return out;
+}
+
+static bool
+same_decomposition(const MstlLayout *a, const MstlLayout *b)
+{
+	return a->nper == b->nper && a->log_scale == b->log_scale &&
+		memcmp(a->per, b->per, sizeof(int) * a->nper) == 0;
+}
+
+/*
+ * Apply each member of an ensemble to y.  Consecutive mstl members with the
+ * same periods and scale (auto's MSTL+ARIMA and MSTL+ETS) share one
+ * decomposition of y instead of making it once each: the result is the
+ * same, and auto's re-application stays cheaper than refitting.
+ */
+static void
+reapply_members(FcModel **subs, int k, const double *y, int n, const FcOptions *opts)
+{
+	MstlParts	parts;
+	MstlLayout	have = {0};
+	bool		decomposed = false;
+	int			i;
+
+	for (i = 0; i < k; i++)
+	{
+		FcModel    *sub = NULL;
+		FcModel    *adjusted_model = NULL;
+		MstlLayout	lay;
+
+		if (subs[i]->method == FC_METHOD_MSTL &&
+			walk_states(subs[i], &adjusted_model, 1, &lay, false) == 1)
+		{
+			if (decomposed && !same_decomposition(&lay, &have))
+			{
+				mstl_parts_free(&parts);
+				decomposed = false;
+			}
+			if (!decomposed &&
+				mstl_decompose(y, n, lay.per, lay.nper, lay.log_scale, &parts))
+			{
+				have = lay;
+				decomposed = true;
+			}
+			if (decomposed)
+				sub = reapply_mstl_on(&parts, adjusted_model, n, opts, subs[i]->requested);
+			pfree(adjusted_model);
+		}
+		if (sub == NULL)
+			sub = fc_reapply_model(subs[i], y, n, opts);
+		pfree(subs[i]);
+		subs[i] = sub;
+	}
+	if (decomposed)
+		mstl_parts_free(&parts);
+}
+
 FcModel *
 fc_composite_reapply(const FcModel *model, const double *y, int n, const FcOptions *opts)
 {
 	FcModel    *subs[FC_MAX_SUBMODELS];
 	MstlLayout	lay;
 	MstlParts	parts;
-	FcOptions	sub_opts;
 	FcModel    *out;
 	int			k = walk_states(model, subs, FC_MAX_SUBMODELS, &lay, false);
-	int			i;
 
 	if (k <= 0)
 		ereport(ERROR,
@@ -569,13 +635,7 @@ fc_composite_reapply(const FcModel *model, const double *y, int n, const FcOptio
 				 errmsg("corrupt forecastin.model value")));
 	if (model->method == FC_METHOD_ENSEMBLE)
 	{
-		for (i = 0; i < k; i++)
-		{
-			FcModel    *sub = fc_reapply_model(subs[i], y, n, opts);
-
-			pfree(subs[i]);
-			subs[i] = sub;
-		}
+		reapply_members(subs, k, y, n, opts);
 		/* a weighted ensemble keeps its weights, as each member its parameters */
 		out = build_ensemble(subs, k, (FcCombine) model->states[1],
 							 ensemble_weights(model), n, model->period);
@@ -590,9 +650,7 @@ fc_composite_reapply(const FcModel *model, const double *y, int n, const FcOptio
 		pfree(subs[0]);
 		return fc_fit_series(y, n, model->period, FC_METHOD_NAIVE, opts);
 	}
-	adjusted_options(opts, &sub_opts);
-	out = mstl_pack(&parts, fc_reapply_model(subs[0], parts.adj, n, &sub_opts));
-	out->requested = model->requested;
+	out = reapply_mstl_on(&parts, subs[0], n, opts, model->requested);
 	pfree(subs[0]);
 	mstl_parts_free(&parts);
 	return out;
