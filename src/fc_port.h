@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <math.h>
 
 #ifdef FC_STANDALONE
 
@@ -51,5 +52,16 @@ typedef enum FcStatus
 	FC_ERR_IRREGULAR_TIME,		/* timestamps on no usable regular grid */
 	FC_ERR_MISSING_VALUE		/* gap or NULL with the "error" policy */
 } FcStatus;
+
+/*
+ * Is v, read back from a kernel's packed model (an array of doubles), a
+ * whole number in [lo, hi]?  Every unpack function checks its counts and
+ * codes with it before trusting them.
+ */
+static inline bool
+fc_packed_int_in(double v, double lo, double hi)
+{
+	return isfinite(v) && v >= lo && v <= hi && v == floor(v);
+}
 
 #endif							/* FC_PORT_H */

@@ -558,12 +558,6 @@ fc_intermittent_pack(const FcIntermittentModel *fit, double *dst)
 	dst[10] = fit->loss;
 }
 
-static bool
-int_in(double v, double lo, double hi)
-{
-	return isfinite(v) && v >= lo && v <= hi && v == floor(v);
-}
-
 FcStatus
 fc_intermittent_unpack(const double *src, int len, FcIntermittentModel *out)
 {
@@ -574,11 +568,11 @@ fc_intermittent_unpack(const double *src, int len, FcIntermittentModel *out)
 		return FC_ERR_BAD_ARGUMENT;
 	if (src[0] != PACK_TAG || src[1] != PACK_VERSION)
 		return FC_ERR_BAD_ARGUMENT;
-	if (!int_in(src[2], 0, 3) || !int_in(src[3], 1, 2147483647.0))
+	if (!fc_packed_int_in(src[2], 0, 3) || !fc_packed_int_in(src[3], 1, 2147483647.0))
 		return FC_ERR_BAD_ARGUMENT;
 	method = (int) src[2];
 	n = (int) src[3];
-	if (!int_in(src[4], 0, n) || !int_in(src[5], 1, n))
+	if (!fc_packed_int_in(src[4], 0, n) || !fc_packed_int_in(src[5], 1, n))
 		return FC_ERR_BAD_ARGUMENT;
 	if (method != FC_ID_ADIDA && src[5] != 1.0)
 		return FC_ERR_BAD_ARGUMENT;

@@ -344,12 +344,6 @@ fc_knn_pack(const FcKnnModel *model, double *dst)
 	memcpy(dst + PACK_HEADER + model->m, model->hist, sizeof(double) * model->nhist);
 }
 
-static bool
-int_in(double v, double lo, double hi)
-{
-	return isfinite(v) && v >= lo && v <= hi && v == floor(v);
-}
-
 /*
  * Validate everything forecasting relies on: the sizes, finite values, and
  * for a multiplicative model the positive means it divides by.
@@ -367,9 +361,9 @@ fc_knn_unpack(const double *src, int len, FcKnnModel *out)
 	if (src == NULL || len < PACK_HEADER + 2)
 		return FC_ERR_BAD_ARGUMENT;
 	if (src[0] != PACK_TAG || src[1] != PACK_VERSION ||
-		!int_in(src[2], 2, FC_KNN_MAX_HIST) || !int_in(src[3], 1, FC_KNN_MAX_K) ||
-		!int_in(src[4], 0, 1) || !int_in(src[5], 1, 2147483647.0) ||
-		!int_in(src[6], 1, FC_KNN_MAX_HIST))
+		!fc_packed_int_in(src[2], 2, FC_KNN_MAX_HIST) || !fc_packed_int_in(src[3], 1, FC_KNN_MAX_K) ||
+		!fc_packed_int_in(src[4], 0, 1) || !fc_packed_int_in(src[5], 1, 2147483647.0) ||
+		!fc_packed_int_in(src[6], 1, FC_KNN_MAX_HIST))
 		return FC_ERR_BAD_ARGUMENT;
 	m = (int) src[2];
 	k = (int) src[3];
@@ -378,7 +372,7 @@ fc_knn_unpack(const double *src, int len, FcKnnModel *out)
 	if (nhist > src[5] || nhist < fc_knn_min_length(m, k) ||
 		(int64_t) nhist > (int64_t) FC_KNN_MAX_CYCLES * m ||
 		len != PACK_HEADER + m + nhist ||
-		!int_in(src[7], 1, nhist / m))
+		!fc_packed_int_in(src[7], 1, nhist / m))
 		return FC_ERR_BAD_ARGUMENT;
 	for (i = 0; i < m; i++)
 		if (!(src[PACK_HEADER + i] >= 0.0 && isfinite(src[PACK_HEADER + i])))

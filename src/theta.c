@@ -594,12 +594,6 @@ fc_theta_pack(const FcThetaModel *fit, double *dst)
 			dst[PACK_HEADER + j] = fit->season[j];
 }
 
-static bool
-is_int_in(double v, double lo, double hi)
-{
-	return isfinite(v) && v >= lo && v <= hi && v == floor(v);
-}
-
 FcStatus
 fc_theta_unpack(const double *src, int len, FcThetaModel *out)
 {
@@ -612,8 +606,8 @@ fc_theta_unpack(const double *src, int len, FcThetaModel *out)
 		return FC_ERR_BAD_ARGUMENT;
 	if (src[0] != PACK_TAG || src[1] != PACK_VERSION)
 		return FC_ERR_BAD_ARGUMENT;
-	if (!is_int_in(src[2], 0, 1) || !is_int_in(src[3], FC_THETA_MIN_LENGTH, 2147483647.0) ||
-		!is_int_in(src[4], 1, 2147483647.0) || !is_int_in(src[5], 0, 1))
+	if (!fc_packed_int_in(src[2], 0, 1) || !fc_packed_int_in(src[3], FC_THETA_MIN_LENGTH, 2147483647.0) ||
+		!fc_packed_int_in(src[4], 1, 2147483647.0) || !fc_packed_int_in(src[5], 0, 1))
 		return FC_ERR_BAD_ARGUMENT;
 	m = (int) src[4];
 	seasonal = src[5] == 1.0;
