@@ -251,25 +251,67 @@ typedef struct MstlParts
 	int			n;
 	int			nused;
 	int			used[FC_MSTL_MAX_PERIODS];	/* periods kept, ascending */
-	bool		log_scale;
-	double	   *z;				/* the series decomposed: y or log(y) */
+	FcTransform transform;
+	double	   *z;				/* the series decomposed: y, log(y) or sqrt(y) */
 	double	   *seasonal;		/* nused rows of n */
 	double	   *adj;			/* z minus every seasonal component */
 } MstlParts;
 
+/* y on the scale of a transform (defined where mstl_decompose allows it) */
+static double
+to_scale(FcTransform transform, double y)
+{
+	switch (transform)
+	{
+		case FC_TRANSFORM_LOG:
+			return log(y);
+		case FC_TRANSFORM_SQRT:
+			return sqrt(y);
+		default:
+			return y;
+	}
+}
+
+/*
+ * Back from the transform's scale: exact for quantiles (the transforms are
+ * monotone), so a point forecast becomes the median of the forecast
+ * distribution and bounds stay bounds.  sqrt(y) >= 0, so values below 0 on
+ * that scale mean 0.
+ */
+static double
+from_scale(FcTransform transform, double z)
+{
+	switch (transform)
+	{
+		case FC_TRANSFORM_LOG:
+			return exp(z);
+		case FC_TRANSFORM_SQRT:
+			return z > 0.0 ? z * z : 0.0;
+		default:
+			return z;
+	}
+}
+
+static const char *
+transform_name(FcTransform transform)
+{
+	return transform == FC_TRANSFORM_LOG ? "log" :
+		transform == FC_TRANSFORM_SQRT ? "sqrt" : "none";
+}
+
 static void
 mstl_parts_free(MstlParts *parts)
 {
-	if (parts->log_scale)
+	if (parts->transform != FC_TRANSFORM_NONE)
 		pfree(parts->z);
 	pfree(parts->seasonal);
 	pfree(parts->adj);
 }
 
-/* Decompose y (or log y); false when no period fits twice in the series. */
+/* Decompose y (log y, sqrt y); false when no period fits twice in the series. */
 static bool
 mstl_decompose(const double *y, int n, const int *periods, int nperiods,
-			   bool log_scale, MstlParts *parts)
+			   FcTransform transform, MstlParts *parts)
 {
 	int			usable[FC_MAX_PERIODS];
 	int			nusable = fc_mstl_usable_periods(periods, Min(nperiods, FC_MAX_PERIODS),
@@ -284,20 +326,23 @@ mstl_decompose(const double *y, int n, const int *periods, int nperiods,
 		return false;
 	memset(parts, 0, sizeof(*parts));
 	parts->n = n;
-	parts->log_scale = log_scale;
+	parts->transform = transform;
 	parts->z = (double *) y;
-	if (log_scale)
+	if (transform != FC_TRANSFORM_NONE)
 	{
+		bool		log_scale = transform == FC_TRANSFORM_LOG;
+
 		parts->z = palloc(sizeof(double) * n);
 		for (t = 0; t < n; t++)
 		{
-			if (!(y[t] > 0.0))
+			if (log_scale ? !(y[t] > 0.0) : !(y[t] >= 0.0))
 				ereport(ERROR,
 						(errcode(ERRCODE_DATA_EXCEPTION),
-						 errmsg("option \"transform\": \"log\" needs positive values"),
+						 errmsg("option \"transform\": \"%s\" needs %s values",
+								transform_name(transform), log_scale ? "positive" : "non-negative"),
 						 errdetail("Observation %d is %g.", t + 1, y[t]),
-						 errhint("Remove the option, or model log(y + c) yourself.")));
-			parts->z[t] = log(y[t]);
+						 errhint("Remove the option, or transform y + c yourself.")));
+			parts->z[t] = to_scale(transform, y[t]);
 		}
 	}
 	trend = palloc(sizeof(double) * n);
@@ -354,7 +399,7 @@ mstl_pack(const MstlParts *parts, FcModel *sub)
 	model->nparam = sub->nparam;
 	model->fallback = sub->fallback;
 	model->states[0] = parts->nused;
-	model->states[1] = parts->log_scale ? FC_TRANSFORM_LOG : FC_TRANSFORM_NONE;
+	model->states[1] = parts->transform;
 	pos = 2;
 	for (i = 0; i < parts->nused; i++)
 		model->states[pos++] = parts->used[i];
@@ -371,12 +416,14 @@ mstl_pack(const MstlParts *parts, FcModel *sub)
 
 	/* y - (adjusted fit + seasonal) = adjusted - adjusted fit, on the model's scale */
 	r = FC_MODEL_RESID(sub);
-	if (parts->log_scale)
+	if (parts->transform != FC_TRANSFORM_NONE)
 	{
-		/* back on the data's scale: y - exp(log y - r) */
+		/* back on the data's scale: y - back(z - r), with y = back(z) */
 		for (t = 0; t < n; t++)
-			r[t] = isfinite(r[t]) ? exp(parts->z[t]) - exp(parts->z[t] - r[t]) : NAN;
-		model->params[FC_P_SIGMA2] = NAN;	/* a log-scale variance: not comparable */
+			r[t] = isfinite(r[t]) ?
+				from_scale(parts->transform, parts->z[t]) -
+				from_scale(parts->transform, parts->z[t] - r[t]) : NAN;
+		model->params[FC_P_SIGMA2] = NAN;	/* a variance on another scale: not comparable */
 		model->params[FC_P_MSE] = mean_square(r, n);
 	}
 	model = fc_model_add_residuals(model, r, n);
@@ -396,12 +443,12 @@ mstl_model(const MstlParts *parts, FcMethod adjusted, const FcOptions *opts)
 
 FcModel *
 fc_fit_mstl(const double *y, int n, const int *periods, int nperiods,
-			FcMethod adjusted, bool log_scale, const FcOptions *opts)
+			FcMethod adjusted, FcTransform transform, const FcOptions *opts)
 {
 	MstlParts	parts;
 	FcModel    *model;
 
-	if (!mstl_decompose(y, n, periods, nperiods, log_scale, &parts))
+	if (!mstl_decompose(y, n, periods, nperiods, transform, &parts))
 		return NULL;
 	model = mstl_model(&parts, adjusted, opts);
 	mstl_parts_free(&parts);
@@ -410,13 +457,13 @@ fc_fit_mstl(const double *y, int n, const int *periods, int nperiods,
 
 int
 fc_fit_mstl_models(const double *y, int n, const int *periods, int nperiods,
-				   bool log_scale, const uint8 *adjusted, int k,
+				   FcTransform transform, const uint8 *adjusted, int k,
 				   const FcOptions *opts, FcModel **out)
 {
 	MstlParts	parts;
 	int			i;
 
-	if (!mstl_decompose(y, n, periods, nperiods, log_scale, &parts))
+	if (!mstl_decompose(y, n, periods, nperiods, transform, &parts))
 		return 0;
 	for (i = 0; i < k; i++)
 		out[i] = mstl_model(&parts, (FcMethod) adjusted[i], opts);
@@ -432,7 +479,7 @@ typedef struct MstlLayout
 	int			nper;
 	int			per[FC_MSTL_MAX_PERIODS];
 	const double *cycles;		/* last cycle of each seasonal, in turn */
-	bool		log_scale;
+	FcTransform transform;
 } MstlLayout;
 
 /*
@@ -496,9 +543,10 @@ walk_states(const FcModel *model, FcModel **out, int max, MstlLayout *lay,
 
 	/* mstl */
 	pos = 2 + k;
-	if (len < pos || (s[1] != FC_TRANSFORM_NONE && s[1] != FC_TRANSFORM_LOG))
+	if (len < pos || (s[1] != FC_TRANSFORM_NONE && s[1] != FC_TRANSFORM_LOG &&
+					  s[1] != FC_TRANSFORM_SQRT))
 		return -1;
-	lay->log_scale = s[1] == FC_TRANSFORM_LOG;
+	lay->transform = (FcTransform) s[1];
 	for (i = 0; i < k; i++)
 	{
 		double		p = s[2 + i];
@@ -569,7 +617,7 @@ reapply_mstl_on(const MstlParts *parts, const FcModel *adjusted_model, int n,
 static bool
 same_decomposition(const MstlLayout *a, const MstlLayout *b)
 {
-	return a->nper == b->nper && a->log_scale == b->log_scale &&
+	return a->nper == b->nper && a->transform == b->transform &&
 		memcmp(a->per, b->per, sizeof(int) * a->nper) == 0;
 }
 
@@ -602,7 +650,7 @@ reapply_members(FcModel **subs, int k, const double *y, int n, const FcOptions *
 				decomposed = false;
 			}
 			if (!decomposed &&
-				mstl_decompose(y, n, lay.per, lay.nper, lay.log_scale, &parts))
+				mstl_decompose(y, n, lay.per, lay.nper, lay.transform, &parts))
 			{
 				have = lay;
 				decomposed = true;
@@ -644,7 +692,7 @@ fc_composite_reapply(const FcModel *model, const double *y, int n, const FcOptio
 	}
 
 	/* mstl: decompose y with the same periods, apply the same adjusted model */
-	if (!mstl_decompose(y, n, lay.per, lay.nper, lay.log_scale, &parts))
+	if (!mstl_decompose(y, n, lay.per, lay.nper, lay.transform, &parts))
 	{
 		/* cannot happen for y at least as long as the model's series */
 		pfree(subs[0]);
@@ -657,7 +705,7 @@ fc_composite_reapply(const FcModel *model, const double *y, int n, const FcOptio
 }
 
 int
-fc_mstl_periods(const FcModel *model, int *periods, bool *log_scale)
+fc_mstl_periods(const FcModel *model, int *periods, FcTransform *transform)
 {
 	MstlLayout	lay;
 	FcModel    *sub = NULL;
@@ -668,7 +716,7 @@ fc_mstl_periods(const FcModel *model, int *periods, bool *log_scale)
 	pfree(sub);
 	for (i = 0; i < lay.nper; i++)
 		periods[i] = lay.per[i];
-	*log_scale = lay.log_scale;
+	*transform = lay.transform;
 	return lay.nper;
 }
 
@@ -754,13 +802,13 @@ mstl_forecast(const FcModel *model, int h, double level,
 		}
 		cycles += lay.per[i];
 	}
-	if (lay.log_scale)
+	if (lay.transform != FC_TRANSFORM_NONE)
 		for (t = 0; t < h; t++)
 		{
 			/* the median of the forecast distribution, and exact bounds */
-			mean[t] = exp(mean[t]);
-			lo[t] = exp(lo[t]);
-			hi[t] = exp(hi[t]);
+			mean[t] = from_scale(lay.transform, mean[t]);
+			lo[t] = from_scale(lay.transform, lo[t]);
+			hi[t] = from_scale(lay.transform, hi[t]);
 		}
 	pfree(sub);
 }
@@ -809,7 +857,8 @@ fc_composite_form_name(const FcModel *model, char *buf, size_t len)
 	}
 	else
 	{
-		appendStringInfoString(&s, lay.log_scale ? "log MSTL(" : "MSTL(");
+		appendStringInfo(&s, "%sMSTL(", lay.transform == FC_TRANSFORM_NONE ? "" :
+						 lay.transform == FC_TRANSFORM_LOG ? "log " : "sqrt ");
 		for (i = 0; i < lay.nper; i++)
 			appendStringInfo(&s, "%s%d", i > 0 ? "," : "", lay.per[i]);
 		fc_model_form_name(subs[0], tmp, sizeof(tmp));

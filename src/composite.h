@@ -54,15 +54,15 @@ extern const char *fc_combine_name(FcCombine how);
  * series.  NULL when no period fits in the series (the caller falls back).
  */
 extern FcModel *fc_fit_mstl(const double *y, int n, const int *periods, int nperiods,
-							FcMethod adjusted, bool log_scale, const FcOptions *opts);
+							FcMethod adjusted, FcTransform transform, const FcOptions *opts);
 
 /*
- * One MSTL decomposition of y (or log y), and an mstl model on it for each
+ * One MSTL decomposition of y (or log y, sqrt y: transform), and an mstl model on it for each
  * of the k `adjusted` methods (into out[]).  Returns k, or 0 as fc_fit_mstl
  * returns NULL.
  */
 extern int	fc_fit_mstl_models(const double *y, int n, const int *periods, int nperiods,
-							   bool log_scale, const uint8 *adjusted, int k,
+							   FcTransform transform, const uint8 *adjusted, int k,
 							   const FcOptions *opts, FcModel **out);
 
 /* fc_reapply_model() of an ensemble or mstl model (methods.h). */
@@ -77,8 +77,8 @@ extern void fc_composite_forecast(const FcModel *model, int h, double level,
 								  double *mean, double *lo, double *hi);
 extern void fc_composite_form_name(const FcModel *model, char *buf, size_t len);
 
-/* The periods of an mstl model (ascending) and whether it works on log(y). */
-extern int	fc_mstl_periods(const FcModel *model, int *periods, bool *log_scale);
+/* The periods of an mstl model (ascending) and the scale it works on. */
+extern int	fc_mstl_periods(const FcModel *model, int *periods, FcTransform *transform);
 
 /* Members of an ensemble or the adjusted model of mstl, unpacked (palloc'd). */
 extern int	fc_composite_members(const FcModel *model, FcModel **out, int max);

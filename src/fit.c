@@ -590,7 +590,7 @@ state_recv_from(StringInfo buf, int code)
 		!smoothing_ok(hdr.opts.gamma) || !smoothing_ok(hdr.opts.phi) ||
 		hdr.opts.nmembers > FC_MAX_MEMBERS || hdr.opts.combine > FC_COMBINE_AICC ||
 		!fc_member_method_ok(hdr.opts.adjusted, true) ||
-		hdr.opts.transform > FC_TRANSFORM_LOG ||
+		hdr.opts.transform > FC_TRANSFORM_SQRT ||
 		hdr.opts.holdout < -1 || hdr.opts.holdout > FC_MAX_HOLDOUT ||
 		count < 0 || count > FC_MAX_STATE_POINTS ||
 		(int64) (buf->len - buf->cursor) != (int64) count * 16)

@@ -287,15 +287,16 @@ append_members(StringInfo buf, const FcModel *m, bool *first)
 	else
 	{
 		int			per[FC_MAX_PERIODS];
-		bool		log_scale = false;
-		int			np = fc_mstl_periods(m, per, &log_scale);
+		FcTransform transform = FC_TRANSFORM_NONE;
+		int			np = fc_mstl_periods(m, per, &transform);
 
 		json_key(buf, "periods", first);
 		appendStringInfoChar(buf, '[');
 		for (i = 0; i < np; i++)
 			appendStringInfo(buf, "%s%d", i > 0 ? ", " : "", per[i]);
 		appendStringInfoChar(buf, ']');
-		json_str(buf, "transform", log_scale ? "log" : "none", first);
+		json_str(buf, "transform", transform == FC_TRANSFORM_LOG ? "log" :
+				 transform == FC_TRANSFORM_SQRT ? "sqrt" : "none", first);
 	}
 	json_key(buf, "members", first);
 	appendStringInfoChar(buf, '[');

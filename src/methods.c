@@ -155,6 +155,17 @@ fc_all_positive(const double *y, int n)
 	return true;
 }
 
+bool
+fc_all_nonnegative(const double *y, int n)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+		if (!(y[i] >= 0.0))
+			return false;
+	return true;
+}
+
 /* Record a fallback, or raise the error the "short": "error" option asks for. */
 static void
 note_fallback(FcModel *model, FcFallback reason, const FcOptions *opts,
@@ -740,7 +751,7 @@ fit_mstl(const double *y, int n, int m, const FcOptions *opts)
 	const int  *periods = opts->nperiods > 0 ? opts->periods : &one;
 	int			nperiods = opts->nperiods > 0 ? opts->nperiods : 1;
 	FcModel    *model = fc_fit_mstl(y, n, periods, nperiods, adjusted,
-									 opts->transform == FC_TRANSFORM_LOG, opts);
+									 (FcTransform) opts->transform, opts);
 
 	if (model == NULL)
 	{

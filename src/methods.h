@@ -70,5 +70,7 @@ extern void fc_fallbacks_restore(const FcFallbackTally *t);
 
 /* Is every value > 0 (multiplicative forms, log transforms)? */
 extern bool fc_all_positive(const double *y, int n);
+/* Is every value >= 0 (square-root transform)? */
+extern bool fc_all_nonnegative(const double *y, int n);
 
 #endif							/* FC_METHODS_H */

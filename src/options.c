@@ -353,11 +353,13 @@ apply_scalar_option(FcOptions *opts, const char *key, const JsonbValue *v)
 			opts->transform = FC_TRANSFORM_NONE;
 		else if (strcmp(str, "log") == 0)
 			opts->transform = FC_TRANSFORM_LOG;
+		else if (strcmp(str, "sqrt") == 0)
+			opts->transform = FC_TRANSFORM_SQRT;
 		else
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid value \"%s\" for option \"transform\"", str),
-					 errhint("Accepted values: \"none\" (default), \"log\".")));
+					 errhint("Accepted values: \"none\" (default), \"log\", \"sqrt\".")));
 	}
 	else if (strcmp(key, "adjusted") == 0)
 		opts->adjusted = (uint8_t) member_method(key, jbv_string(key, v));

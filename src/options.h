@@ -60,7 +60,8 @@ typedef enum FcSeasonalKind
 typedef enum FcTransform
 {
 	FC_TRANSFORM_NONE = 0,
-	FC_TRANSFORM_LOG = 1		/* mstl: decompose and forecast log(y) */
+	FC_TRANSFORM_LOG = 1,		/* mstl: decompose and forecast log(y) */
+	FC_TRANSFORM_SQRT = 2		/* mstl: the same on sqrt(y) (Box-Cox 1/2) */
 } FcTransform;
 
 typedef enum FcCombine

@@ -100,11 +100,13 @@ typedef struct Candidates
 
 /*
  * Fit the candidates to y[0..n-1] (all of them, or only those of the median
- * with median_only).  [0] is the median (model NULL).
+ * with median_only).  [0] is the median (model NULL).  The MSTL models work
+ * on each of the nscales scales.
  */
 static void
 fit_candidates(const double *y, int n, const int *periods, int nperiods,
-			   bool use_log, bool median_only, const FcOptions *opts, Candidates *c)
+			   const FcTransform *scales, int nscales, bool median_only,
+			   const FcOptions *opts, Candidates *c)
 {
 	static const uint8 adjusted[] = {FC_METHOD_ARIMA, FC_METHOD_ETS, FC_METHOD_THETA};
 	int			nadj = median_only ? 2 : 3;
@@ -113,10 +115,10 @@ fit_candidates(const double *y, int n, const int *periods, int nperiods,
 
 	memset(c, 0, sizeof(*c));
 	c->k = 1;					/* [0]: the median */
-	for (i = 0; i < (use_log ? 2 : 1); i++)
+	for (i = 0; i < nscales; i++)
 	{
 		first = c->k;
-		c->k += fc_fit_mstl_models(y, n, periods, nperiods, i == 1, adjusted, nadj,
+		c->k += fc_fit_mstl_models(y, n, periods, nperiods, scales[i], adjusted, nadj,
 								   opts, c->model + c->k);
 		if (c->k > first)		/* MSTL+ARIMA and MSTL+ETS join the median */
 		{
@@ -231,24 +233,33 @@ fit_multi_seasonal(const double *y, int n, const int *periods, int nperiods,
 {
 	int			h = opts->holdout >= 0 ? opts->holdout : FC_AUTO_HOLDOUT_CYCLES * periods[0];
 	int			usable[FC_MAX_PERIODS];
-	bool		use_log = fc_all_positive(y, n);
+	FcTransform scales[2];
+	int			nscales = 0;
 	FcFallbackTally tally;
 	Candidates	c;
 	FcModel    *model;
 	int			chosen,
 				i;
 
+	/*
+	 * MSTL on sqrt(y) when y >= 0 (else on y), and on log(y) too when y > 0:
+	 * demand's seasonal swings grow with its level, which the square root
+	 * evens out without log's pull on values near zero.
+	 */
+	scales[nscales++] = fc_all_nonnegative(y, n) ? FC_TRANSFORM_SQRT : FC_TRANSFORM_NONE;
+	if (fc_all_positive(y, n))
+		scales[nscales++] = FC_TRANSFORM_LOG;
 	fc_fallbacks_save(&tally);
 	if (h == 0 || h >= n ||
 		fc_mstl_usable_periods(periods, nperiods, n - h, usable) < nperiods)
 	{
 		/* nothing held out, or too short to: the median, fitted to all of y */
-		fit_candidates(y, n, periods, nperiods, use_log, true, opts, &c);
+		fit_candidates(y, n, periods, nperiods, scales, nscales, true, opts, &c);
 		model = median_model(&c, n, periods[0]);
 		fc_fallbacks_restore(&tally);
 		return model;
 	}
-	fit_candidates(y, n - h, periods, nperiods, use_log, false, opts, &c);
+	fit_candidates(y, n - h, periods, nperiods, scales, nscales, false, opts, &c);
 	chosen = best_on_holdout(&c, y + n - h, h);
 	if (chosen == 0)
 	{
@@ -279,7 +290,7 @@ fit_long_season_trio(const double *y, int n, int m, const FcOptions *opts)
 	FcFallbackTally tally;
 
 	fc_fallbacks_save(&tally);
-	subs[0] = fc_fit_mstl(y, n, &m, 1, FC_METHOD_ETS, false, opts);
+	subs[0] = fc_fit_mstl(y, n, &m, 1, FC_METHOD_ETS, FC_TRANSFORM_NONE, opts);
 	if (subs[0] == NULL)		/* cannot happen with 2m < n; be safe */
 		subs[0] = fc_fit_series(y, n, m, FC_METHOD_ETS, opts);
 	subs[1] = fc_fit_series(y, n, m, FC_METHOD_ARIMA, opts);
