@@ -47,6 +47,10 @@ SELECT 'mstl_log', forecastin.fit(g::bigint, exp(3 + 0.3 * sin(2 * pi() * g / 7)
                                   '{"period": [7, 30], "transform": "log", "adjusted": "arima"}')
 FROM generate_series(1, 120) g
 UNION ALL
+SELECT 'mstl_sqrt', forecastin.fit(g::bigint, (3 + 0.3 * sin(2 * pi() * g / 7)) ^ 2, 'mstl',
+                                   '{"period": 7, "transform": "sqrt"}')
+FROM generate_series(1, 70) g
+UNION ALL
 -- a perfect ARIMA fit has no likelihood: its states must still read back
 SELECT 'arima_constant', forecastin.fit(g::bigint, 7.0::float8, 'arima') FROM generate_series(1, 20) g;
 -- (without the weights of ets_aicc's forms: they are printed to 2 digits)

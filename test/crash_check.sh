@@ -53,6 +53,9 @@ SELECT m::text AS txt FROM (
   FROM generate_series(1, 40) t, unnest(ARRAY['ets','hw','snaive','drift','mean','naive','damped',
                                                 'arima','theta','sba','ensemble','mstl','auto','knn']) meth
   GROUP BY meth
+  UNION ALL   -- mstl on sqrt(y): transform code 2 in its states
+  SELECT forecastin.fit(t::bigint, 10 + sin(t) + t * 0.1, 'mstl', '{"period": 4, "transform": "sqrt"}')
+  FROM generate_series(1, 40) t
   UNION ALL   -- ets with Akaike weights: an ensemble whose states carry the weights
   SELECT forecastin.fit(t::bigint, 10 + sin(t) + t * 0.1, 'ets', '{"period": 4, "combine": "aicc"}')
   FROM generate_series(1, 40) t) s;
