@@ -160,65 +160,73 @@ analog_path(const double *x, int o, int m, int k, bool mult, const Analog *a,
 }
 
 /*
- * The number of neighbours, among k_choices[] that the series can support
- * ((k + 2) m <= nx), whose in-sample forecasts one cycle ahead have the
- * smallest mean absolute error; ties go to the smaller k.  All are scored
- * on the same origins: the cycle boundaries with as many candidates before
- * them as the largest k needs.
+ * In-sample forecasts one cycle ahead from every cycle boundary o = nx - m,
+ * nx - 2m, ... that has k candidates before it, for each k of ks[0..nk-1]
+ * (ascending).  err[i * nx + t] is x[t] minus the forecast of t with ks[i]
+ * neighbours, NaN where no such origin covers t.  Each origin's candidates
+ * are ranked once, for every k.  abs_sum[i] sums |err| of ks[i] over the
+ * origins that every k can use (those with ks[nk - 1] candidates), so that
+ * the k are compared on the same points.
  */
-static int
-choose_k(const double *x, int nx, int m, bool mult)
+static void
+in_sample_errors(const double *x, int nx, int m, bool mult, const int *ks, int nk,
+				 double *err, double *abs_sum)
 {
-	double		sum[N_K_CHOICES] = {0};
-	int			nk = 0,
-				kmax,
+	int			kmax = ks[nk - 1],
 				o,
 				i,
-				j,
-				best = 0;
+				j;
 	double	   *path = fc_alloc(sizeof(double) * m);
 	double	   *qn = fc_alloc(sizeof(double) * m);
 	Analog	   *a = fc_alloc(sizeof(Analog) * (nx / m + 1));
 
-	while (nk < N_K_CHOICES && fc_knn_min_length(m, k_choices[nk]) <= nx)
-		nk++;
-	kmax = k_choices[nk - 1];
-	for (o = nx - m; o >= (kmax + 1) * m; o -= m)
+	for (i = 0; i < nk; i++)
+	{
+		abs_sum[i] = 0.0;
+		for (j = 0; j < nx; j++)
+			err[(size_t) i * nx + j] = NAN;
+	}
+	for (o = nx - m; o >= (ks[0] + 1) * m; o -= m)
 	{
 		double		qmean;
 		int			na;
 
 		fc_check_interrupts();
 		na = rank_analogs(x, o, m, mult, a, qn, &qmean);
-		for (i = 0; i < nk; i++)
+		for (i = 0; i < nk && o >= (ks[i] + 1) * m; i++)
 		{
-			analog_path(x, o, m, k_choices[i], mult, a, na, qmean, m, path);
+			double	   *e = err + (size_t) i * nx + o;
+
+			analog_path(x, o, m, ks[i], mult, a, na, qmean, m, path);
 			for (j = 0; j < m; j++)
-				sum[i] += fabs(x[o + j] - path[j]);
+			{
+				e[j] = x[o + j] - path[j];
+				if (o >= (kmax + 1) * m)
+					abs_sum[i] += fabs(e[j]);
+			}
 		}
 	}
-	for (i = 1; i < nk; i++)
-		if (sum[i] < sum[best])	/* strict: ties keep the smaller k */
-			best = i;
 	fc_free(path);
 	fc_free(qn);
 	fc_free(a);
-	return k_choices[best];
 }
 
 FcStatus
 fc_knn_fit(const double *y, int n, int m, int k, FcKnnModel *out, double *resid)
 {
 	const double *x;
+	int			ks[N_K_CHOICES];
+	double		abs_sum[N_K_CHOICES];
 	int			start,
 				nx,
+				nk = 0,
+				chosen = 0,
 				o,
 				j,
 				i;
-	double	   *sum2,
-			   *path,
-			   *qn;
-	Analog	   *a;
+	double	   *err,
+			   *e,
+			   *sum2;
 
 	memset(out, 0, sizeof(*out));
 	if (y == NULL || m < 2 || (k < 1 && k != FC_KNN_CHOOSE_K) || k > FC_KNN_MAX_K)
@@ -237,10 +245,25 @@ fc_knn_fit(const double *y, int n, int m, int k, FcKnnModel *out, double *resid)
 		nx = FC_KNN_MAX_HIST;
 	start = n - nx;
 	x = y + start;
-
 	out->multiplicative = choose_multiplicative(x, nx, m);
-	if (k == FC_KNN_CHOOSE_K)
-		k = choose_k(x, nx, m, out->multiplicative);
+
+	/* the k to try: the given one, or the choices the series can support */
+	if (k != FC_KNN_CHOOSE_K)
+		ks[nk++] = k;
+	else
+		while (nk < N_K_CHOICES && fc_knn_min_length(m, k_choices[nk]) <= nx)
+		{
+			ks[nk] = k_choices[nk];
+			nk++;
+		}
+	err = fc_alloc(sizeof(double) * nk * (size_t) nx);
+	in_sample_errors(x, nx, m, out->multiplicative, ks, nk, err, abs_sum);
+	for (i = 1; i < nk; i++)
+		if (abs_sum[i] < abs_sum[chosen])	/* strict: ties keep the smaller k */
+			chosen = i;
+	k = ks[chosen];
+	e = err + (size_t) chosen * nx;
+
 	out->m = m;
 	out->k = k;
 	out->n = n;
@@ -249,38 +272,25 @@ fc_knn_fit(const double *y, int n, int m, int k, FcKnnModel *out, double *resid)
 	out->hist = fc_alloc(sizeof(double) * nx);
 	memcpy(out->hist, x, sizeof(double) * nx);
 
+	/* residuals and sigma from every origin with k candidates before it */
 	if (resid)
 		for (i = 0; i < n; i++)
 			resid[i] = NAN;
 	sum2 = fc_alloc(sizeof(double) * m);
-	path = fc_alloc(sizeof(double) * m);
-	qn = fc_alloc(sizeof(double) * m);
-	a = fc_alloc(sizeof(Analog) * (nx / m + 1));
-	/* every cycle boundary with k candidates before it forecasts one cycle */
 	for (o = nx - m; o >= (k + 1) * m; o -= m)
 	{
-		double		qmean;
-		int			na;
-
-		fc_check_interrupts();
-		na = rank_analogs(x, o, m, out->multiplicative, a, qn, &qmean);
-		analog_path(x, o, m, k, out->multiplicative, a, na, qmean, m, path);
 		for (j = 0; j < m; j++)
 		{
-			double		err = x[o + j] - path[j];
-
-			sum2[j] += err * err;
+			sum2[j] += e[o + j] * e[o + j];
 			if (resid)
-				resid[start + o + j] = err;
+				resid[start + o + j] = e[o + j];
 		}
 		out->norigins++;
 	}
 	for (j = 0; j < m; j++)
 		out->sigma[j] = sqrt(sum2[j] / out->norigins);
 	fc_free(sum2);
-	fc_free(path);
-	fc_free(qn);
-	fc_free(a);
+	fc_free(err);
 	for (j = 0; j < m; j++)
 		if (!isfinite(out->sigma[j]))
 		{
