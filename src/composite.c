@@ -292,8 +292,8 @@ from_scale(FcTransform transform, double z)
 	}
 }
 
-static const char *
-transform_name(FcTransform transform)
+const char *
+fc_transform_name(FcTransform transform)
 {
 	return transform == FC_TRANSFORM_LOG ? "log" :
 		transform == FC_TRANSFORM_SQRT ? "sqrt" : "none";
@@ -339,7 +339,7 @@ mstl_decompose(const double *y, int n, const int *periods, int nperiods,
 				ereport(ERROR,
 						(errcode(ERRCODE_DATA_EXCEPTION),
 						 errmsg("option \"transform\": \"%s\" needs %s values",
-								transform_name(transform), log_scale ? "positive" : "non-negative"),
+								fc_transform_name(transform), log_scale ? "positive" : "non-negative"),
 						 errdetail("Observation %d is %g.", t + 1, y[t]),
 						 errhint("Remove the option, or transform y + c yourself.")));
 			parts->z[t] = to_scale(transform, y[t]);
@@ -857,8 +857,9 @@ fc_composite_form_name(const FcModel *model, char *buf, size_t len)
 	}
 	else
 	{
-		appendStringInfo(&s, "%sMSTL(", lay.transform == FC_TRANSFORM_NONE ? "" :
-						 lay.transform == FC_TRANSFORM_LOG ? "log " : "sqrt ");
+		if (lay.transform != FC_TRANSFORM_NONE)
+			appendStringInfo(&s, "%s ", fc_transform_name(lay.transform));
+		appendStringInfoString(&s, "MSTL(");
 		for (i = 0; i < lay.nper; i++)
 			appendStringInfo(&s, "%s%d", i > 0 ? "," : "", lay.per[i]);
 		fc_model_form_name(subs[0], tmp, sizeof(tmp));

@@ -77,6 +77,9 @@ extern void fc_composite_forecast(const FcModel *model, int h, double level,
 								  double *mean, double *lo, double *hi);
 extern void fc_composite_form_name(const FcModel *model, char *buf, size_t len);
 
+/* "none", "log", "sqrt" */
+extern const char *fc_transform_name(FcTransform transform);
+
 /* The periods of an mstl model (ascending) and the scale it works on. */
 extern int	fc_mstl_periods(const FcModel *model, int *periods, FcTransform *transform);
 

@@ -295,8 +295,7 @@ append_members(StringInfo buf, const FcModel *m, bool *first)
 		for (i = 0; i < np; i++)
 			appendStringInfo(buf, "%s%d", i > 0 ? ", " : "", per[i]);
 		appendStringInfoChar(buf, ']');
-		json_str(buf, "transform", transform == FC_TRANSFORM_LOG ? "log" :
-				 transform == FC_TRANSFORM_SQRT ? "sqrt" : "none", first);
+		json_str(buf, "transform", fc_transform_name(transform), first);
 	}
 	json_key(buf, "members", first);
 	appendStringInfoChar(buf, '[');
