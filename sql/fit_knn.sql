@@ -7,19 +7,23 @@
 -- 7 cycles of period 4 with different shapes, all values > 0
 CREATE TEMP TABLE kn (t bigint, y float8);
 INSERT INTO kn
-SELECT t, 10 + 4 * sin(t * 1.3) + ((t * 7919) % 13) / 3.0 + t / 10.0 FROM generate_series(1, 28) t;
+SELECT t, 10 + 4 * sin(t * 0.7) + ((t * 7919) % 13) / 3.0 + t / 10.0 FROM generate_series(1, 28) t;
 
 -- The number of neighbours k is chosen per series from 1, 2, 3, 5 (8 needs
 -- 40 points) by in-sample error (the kernel's unit tests check that choice);
--- the forecasts are then checked for that k.
-SELECT (forecastin.model_info(forecastin.fit(t, y, 'knn', '{"period": 4}'))->'parameters'->>'neighbours')::int AS kn_k
+-- the forecasts are then checked for that k, for the default (the median of
+-- the neighbours) and for {"variant": "mean"}.
+SELECT (forecastin.model_info(forecastin.fit(t, y, 'knn', '{"period": 4}'))->'parameters'->>'neighbours')::int AS kn_k,
+       (forecastin.model_info(forecastin.fit(t, y, 'knn', '{"period": 4, "variant": "mean"}'))->'parameters'->>'neighbours')::int AS kn_k_mean
 FROM kn \gset
-SELECT :kn_k IN (1, 2, 3, 5) AS k_is_a_choice;
+SELECT :kn_k IN (1, 2, 3, 5) AND :kn_k_mean IN (1, 2, 3, 5) AS k_is_a_choice;
 
 -- The definition in SQL: the query is the last cycle; candidates end at
 -- n - 4, n - 8, ... (>= 4); shapes are divided by their cycle mean; ranked
--- by squared distance (ties: the more recent); step j averages y[e + j] / mean_e
--- over the k nearest with e + j <= n, times the query's mean.
+-- by squared distance (ties: the more recent); step j takes the median (or
+-- the mean) of y[e + j] / mean_e over the k nearest with e + j <= n, times
+-- the query's mean.  percentile_cont(0.5) of an even count is the mean of
+-- the middle two, as in the kernel.
 CREATE TEMP TABLE kn_ref AS
 WITH q AS (SELECT avg(y) AS qm FROM kn WHERE t > 24),
 qn AS (SELECT t - 24 AS i, y / (SELECT qm FROM q) AS v FROM kn WHERE t > 24),
@@ -28,17 +32,35 @@ d AS (SELECT c.e, c.wm, sum((kn.y / c.wm - qn.v) ^ 2) AS dist
       FROM c JOIN kn ON kn.t > c.e - 4 AND kn.t <= c.e JOIN qn ON qn.i = kn.t - (c.e - 4) GROUP BY 1, 2),
 r AS (SELECT *, row_number() OVER (ORDER BY dist, e DESC) AS rk FROM d)
 SELECT j AS step,
+       (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v)
+        FROM (SELECT kn.y / r.wm AS v FROM r JOIN kn ON kn.t = r.e + j
+              WHERE r.e + j <= 28 ORDER BY r.rk LIMIT :kn_k) z) * (SELECT qm FROM q) AS yhat,
        (SELECT avg(v) FROM (SELECT kn.y / r.wm AS v FROM r JOIN kn ON kn.t = r.e + j
-                            WHERE r.e + j <= 28 ORDER BY r.rk LIMIT :kn_k) z) * (SELECT qm FROM q) AS yhat
+                            WHERE r.e + j <= 28 ORDER BY r.rk LIMIT :kn_k_mean) z) * (SELECT qm FROM q) AS yhat_mean
 FROM generate_series(1, 24) j;
 
 SELECT count(*) AS steps, bool_and(abs(f.yhat - r.yhat) < 1e-9) AS agrees_with_definition
 FROM forecastin.forecast((SELECT forecastin.fit(t, y, 'knn', '{"period": 4}') FROM kn), 24) f
 JOIN kn_ref r USING (step);
+SELECT count(*) AS steps, bool_and(abs(f.yhat - r.yhat_mean) < 1e-9) AS mean_agrees_with_definition
+FROM forecastin.forecast((SELECT forecastin.fit(t, y, 'knn', '{"period": 4, "variant": "mean"}') FROM kn), 24) f
+JOIN kn_ref r USING (step);
+-- with k fixed by the data the two combinations differ here (else this
+-- test could not tell them apart)
+SELECT count(*) FILTER (WHERE abs(yhat - yhat_mean) > 1e-6) > 0 AS median_differs_from_mean FROM kn_ref;
+-- "median" names the default; "optimised" is theta's, "mean" is not theta's
+SELECT (SELECT forecastin.fit(t, y, 'knn', '{"period": 4, "variant": "median"}')::text FROM kn) =
+       (SELECT forecastin.fit(t, y, 'knn', '{"period": 4}')::text FROM kn) AS median_is_default;
+SELECT try_sql($$SELECT forecastin.fit(t, y, 'knn', '{"period": 4, "variant": "optimised"}') FROM kn$$);
+SELECT try_sql($$SELECT forecastin.fit(t, y, 'theta', '{"period": 4, "variant": "mean"}') FROM kn$$);
+SELECT try_sql($$SELECT forecastin.fit(t, y, 'knn', '{"period": 4, "variant": "trimmed"}') FROM kn$$);
+SELECT try_sql($$SELECT forecastin.fit(t, y, 'knn', '{"period": 4, "variant": 1}') FROM kn$$);
 
 -- what knn reports
 SELECT j->>'method' AS method, j->>'form' AS form, j->'parameters' AS parameters, j->>'fallback' AS fallback
 FROM (SELECT forecastin.model_info(forecastin.fit(t, y, 'knn', '{"period": 4}')) j FROM kn) s;
+SELECT j->>'form' AS form, j->'parameters'->>'combine' AS combine
+FROM (SELECT forecastin.model_info(forecastin.fit(t, y, 'knn', '{"period": 4, "variant": "mean"}')) j FROM kn) s;
 
 -- a longer horizon never changes a shorter one's forecasts; beyond n - m
 -- (no candidate reaches the step) the forecast repeats the one a cycle back
@@ -141,10 +163,26 @@ SELECT kn_try(jsonb_set(j, '{states,3}', '0')) FROM kn_model;			-- no neighbour
 SELECT kn_try(jsonb_set(j, '{states,3}', '7')) FROM kn_model;			-- 7 neighbours need 36 points
 SELECT kn_try(jsonb_set(j, '{states,6}', '27')) FROM kn_model;			-- length mismatch
 SELECT kn_try(jsonb_set(j, '{states,7}', '0')) FROM kn_model;			-- no in-sample origin
-SELECT kn_try(jsonb_set(j, '{states,8}', '-1')) FROM kn_model;			-- negative sigma
-SELECT kn_try(jsonb_set(j, '{states,12}', '"NaN"')) FROM kn_model;		-- history value
-SELECT kn_try(jsonb_set(jsonb_set(jsonb_set(jsonb_set(j, '{states,12}', '0'), '{states,13}', '0'),
-                                  '{states,14}', '0'), '{states,15}', '0')) FROM kn_model;	-- zero cycle, multiplicative
-SELECT kn_try(jsonb_set(j, '{states,12}', '-1')) FROM kn_model;		-- negative value, multiplicative
+SELECT kn_try(jsonb_set(j, '{states,1}', '3')) FROM kn_model;			-- unknown version
+SELECT kn_try(jsonb_set(j, '{states,8}', '-1')) FROM kn_model;			-- combination neither 0 nor 1
+SELECT kn_try(jsonb_set(j, '{states,8}', '0.5')) FROM kn_model;
+SELECT kn_try(jsonb_set(j, '{states,9}', '-1')) FROM kn_model;			-- negative sigma
+SELECT kn_try(jsonb_set(j, '{states,13}', '"NaN"')) FROM kn_model;		-- history value
+SELECT kn_try(jsonb_set(jsonb_set(jsonb_set(jsonb_set(j, '{states,13}', '0'), '{states,14}', '0'),
+                                  '{states,15}', '0'), '{states,16}', '0')) FROM kn_model;	-- zero cycle, multiplicative
+SELECT kn_try(jsonb_set(j, '{states,13}', '-1')) FROM kn_model;		-- negative value, multiplicative
 SELECT kn_try(jsonb_set(j, '{states,4}', '0')) FROM kn_model;			-- additive: still a valid model
+SELECT kn_try(j #- '{states,8}') FROM kn_model;						-- version 2 without its slot 8
+-- a version 1 model (before the median: no slot 8, always the mean) still
+-- forecasts as it did: the mean model's states in the old layout
+CREATE TEMP TABLE kn_v1 AS
+SELECT jsonb_set(j #- '{states,8}', '{states,1}', '1') AS j
+FROM (SELECT forecastin.fit(t, y, 'knn', '{"period": 4, "variant": "mean"}')::text::jsonb AS j FROM kn) s;
+SELECT forecastin.model_info(j::text::forecastin.model)->>'form' AS v1_form,
+       forecastin.model_info(j::text::forecastin.model)->'parameters'->>'combine' AS v1_combine
+FROM kn_v1;
+SELECT bool_and(a.yhat = b.yhat AND a.lo = b.lo AND a.hi = b.hi) AS v1_forecasts_as_the_mean_model
+FROM forecastin.forecast((SELECT j::text::forecastin.model FROM kn_v1), 12) a
+JOIN forecastin.forecast((SELECT forecastin.fit(t, y, 'knn', '{"period": 4, "variant": "mean"}') FROM kn), 12) b USING (step);
+SELECT kn_try(jsonb_set(j, '{states,1}', '2')) FROM kn_v1;				-- v1 layout labelled v2
 DROP FUNCTION kn_try(jsonb);

@@ -486,7 +486,7 @@ state_send_into(StringInfo buf, const FcFitState *s)
 	pq_sendbyte(buf, s->opts.short_policy);
 	pq_sendbyte(buf, s->opts.seasonal);
 	pq_sendbyte(buf, (uint8) s->opts.damped);
-	pq_sendbyte(buf, s->opts.theta_variant);
+	pq_sendbyte(buf, s->opts.variant);
 	pq_sendbyte(buf, (uint8) s->opts.optimise);
 	pq_sendint32(buf, s->opts.aggregation);
 	for (i = 0; i < 3; i++)
@@ -551,7 +551,7 @@ state_recv_from(StringInfo buf, int code)
 	hdr.opts.short_policy = pq_getmsgbyte(buf);
 	hdr.opts.seasonal = pq_getmsgbyte(buf);
 	hdr.opts.damped = (int8) pq_getmsgbyte(buf);
-	hdr.opts.theta_variant = pq_getmsgbyte(buf);
+	hdr.opts.variant = pq_getmsgbyte(buf);
 	hdr.opts.optimise = (int8) pq_getmsgbyte(buf);
 	hdr.opts.aggregation = pq_getmsgint(buf, 4);
 	for (i = 0; i < 3; i++)
@@ -578,7 +578,7 @@ state_recv_from(StringInfo buf, int code)
 		hdr.opts.short_policy > FC_SHORT_ERROR ||
 		hdr.opts.seasonal > FC_SEASONAL_MULTIPLICATIVE ||
 		hdr.opts.damped < -1 || hdr.opts.damped > 1 ||
-		hdr.opts.theta_variant > 1 || hdr.opts.optimise < 0 || hdr.opts.optimise > 1 ||
+		hdr.opts.variant > FC_VARIANT_MEAN || hdr.opts.optimise < 0 || hdr.opts.optimise > 1 ||
 		hdr.opts.aggregation < 0 || hdr.opts.aggregation > 10000 ||
 		hdr.opts.constant < -1 || hdr.opts.constant > 1 ||
 		hdr.opts.order[0] < -1 || hdr.opts.order[0] > 20 || hdr.opts.order[1] < -1 ||

@@ -21,6 +21,7 @@
 #include "composite.h"
 #include "forecastin.h"
 #include "intermittent.h"
+#include "knn.h"
 #include "methods.h"
 #include "model.h"
 #include "router.h"
@@ -392,6 +393,7 @@ fc_model_info(PG_FUNCTION_ARGS)
 	else if (m->method == FC_METHOD_KNN && m->nstates > 7)
 	{
 		json_num(&buf, "neighbours", m->states[3], &pfirst);
+		json_str(&buf, "combine", fc_knn_packed_median(m->states, m->nstates) ? "median" : "mean", &pfirst);
 		json_str(&buf, "normalisation", m->states[4] == 1.0 ? "divide by the cycle mean" : "subtract the cycle mean", &pfirst);
 		json_num(&buf, "history", m->states[6], &pfirst);
 		json_num(&buf, "in_sample_origins", m->states[7], &pfirst);

@@ -13,8 +13,13 @@
 #include "knn.h"
 
 #define PACK_TAG 566.0			/* "KNN" on a phone keypad */
-#define PACK_VERSION 1.0
-#define PACK_HEADER 8
+/*
+ * Version 2 added the neighbours' combination (slot 8); version 1 models,
+ * which always averaged, still unpack, as mean models.
+ */
+#define PACK_VERSION 2.0
+#define PACK_HEADER 9
+#define PACK_HEADER_V1 8
 /* Longest stored history: model states stay far below model.c's limit. */
 #define FC_KNN_MAX_HIST 50000
 
@@ -127,35 +132,64 @@ rank_analogs(const double *x, int o, int m, bool mult, Analog *a, double *qn,
 	return na;
 }
 
+/* Median of v[0..n-1] (n >= 1, reordered): the middle value, or the mean of the two. */
+static double
+median_of(double *v, int n)
+{
+	int			i,
+				j;
+
+	for (i = 1; i < n; i++)		/* insertion sort: n <= FC_KNN_MAX_K */
+	{
+		double		x = v[i];
+
+		for (j = i; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
 /*
  * Forecasts of steps 1..h from origin o (data x[0..o-1]) with the ranked
- * candidates: at each step the k nearest that reach it; else the forecast
- * one cycle earlier (every candidate reaches steps 1..m, so that exists).
+ * candidates: at each step the mean or median of the k nearest that reach
+ * it; else the forecast one cycle earlier (every candidate reaches steps
+ * 1..m, so that exists).
  */
 static void
-analog_path(const double *x, int o, int m, int k, bool mult, const Analog *a,
-			int na, double qmean, int h, double *out)
+analog_path(const double *x, int o, int m, int k, bool mult, bool median,
+			const Analog *a, int na, double qmean, int h, double *out)
 {
+	double		v[FC_KNN_MAX_K];
 	int			j,
 				i;
 
 	for (j = 1; j <= h; j++)
 	{
-		double		s = 0.0;
+		double		c = 0.0;
 		int			used = 0;
 
 		for (i = 0; i < na && used < k; i++)
 			if (a[i].end + j <= o)
 			{
-				double		v = x[a[i].end + j - 1];
+				double		y = x[a[i].end + j - 1];
 
-				s += mult ? v / a[i].mean : v - a[i].mean;
-				used++;
+				v[used++] = mult ? y / a[i].mean : y - a[i].mean;
 			}
-		if (used > 0)
-			out[j - 1] = mult ? qmean * (s / used) : qmean + s / used;
-		else
+		if (used == 0)
+		{
 			out[j - 1] = out[j - 1 - m];
+			continue;
+		}
+		if (median)
+			c = median_of(v, used);
+		else
+		{
+			for (i = 0; i < used; i++)
+				c += v[i];
+			c /= used;
+		}
+		out[j - 1] = mult ? qmean * c : qmean + c;
 	}
 }
 
@@ -169,8 +203,8 @@ analog_path(const double *x, int o, int m, int k, bool mult, const Analog *a,
  * the k are compared on the same points.
  */
 static void
-in_sample_errors(const double *x, int nx, int m, bool mult, const int *ks, int nk,
-				 double *err, double *abs_sum)
+in_sample_errors(const double *x, int nx, int m, bool mult, bool median,
+				 const int *ks, int nk, double *err, double *abs_sum)
 {
 	int			kmax = ks[nk - 1],
 				o,
@@ -197,7 +231,7 @@ in_sample_errors(const double *x, int nx, int m, bool mult, const int *ks, int n
 		{
 			double	   *e = err + (size_t) i * nx + o;
 
-			analog_path(x, o, m, ks[i], mult, a, na, qmean, m, path);
+			analog_path(x, o, m, ks[i], mult, median, a, na, qmean, m, path);
 			for (j = 0; j < m; j++)
 			{
 				e[j] = x[o + j] - path[j];
@@ -212,7 +246,8 @@ in_sample_errors(const double *x, int nx, int m, bool mult, const int *ks, int n
 }
 
 FcStatus
-fc_knn_fit(const double *y, int n, int m, int k, FcKnnModel *out, double *resid)
+fc_knn_fit(const double *y, int n, int m, int k, bool median, FcKnnModel *out,
+		   double *resid)
 {
 	const double *x;
 	int			ks[N_K_CHOICES];
@@ -246,6 +281,7 @@ fc_knn_fit(const double *y, int n, int m, int k, FcKnnModel *out, double *resid)
 	start = n - nx;
 	x = y + start;
 	out->multiplicative = choose_multiplicative(x, nx, m);
+	out->median = median;
 
 	/* the k to try: the given one, or the choices the series can support */
 	if (k != FC_KNN_CHOOSE_K)
@@ -257,7 +293,7 @@ fc_knn_fit(const double *y, int n, int m, int k, FcKnnModel *out, double *resid)
 			nk++;
 		}
 	err = fc_alloc(sizeof(double) * nk * (size_t) nx);
-	in_sample_errors(x, nx, m, out->multiplicative, ks, nk, err, abs_sum);
+	in_sample_errors(x, nx, m, out->multiplicative, median, ks, nk, err, abs_sum);
 	for (i = 1; i < nk; i++)
 		if (abs_sum[i] < abs_sum[chosen])	/* strict: ties keep the smaller k */
 			chosen = i;
@@ -317,7 +353,7 @@ fc_knn_forecast(const FcKnnModel *model, int h, double level,
 	qn = fc_alloc(sizeof(double) * m);
 	a = fc_alloc(sizeof(Analog) * (model->nhist / m + 1));
 	na = rank_analogs(model->hist, model->nhist, m, model->multiplicative, a, qn, &qmean);
-	analog_path(model->hist, model->nhist, m, model->k, model->multiplicative,
+	analog_path(model->hist, model->nhist, m, model->k, model->multiplicative, model->median,
 				a, na, qmean, h, mean);
 	fc_free(qn);
 	fc_free(a);
@@ -350,6 +386,7 @@ fc_knn_pack(const FcKnnModel *model, double *dst)
 	dst[5] = model->n;
 	dst[6] = model->nhist;
 	dst[7] = model->norigins;
+	dst[8] = model->median ? 1.0 : 0.0;
 	memcpy(dst + PACK_HEADER, model->sigma, sizeof(double) * model->m);
 	memcpy(dst + PACK_HEADER + model->m, model->hist, sizeof(double) * model->nhist);
 }
@@ -364,16 +401,24 @@ fc_knn_unpack(const double *src, int len, FcKnnModel *out)
 	int			m,
 				k,
 				nhist,
+				header,
 				i;
 	bool		mult;
 
 	memset(out, 0, sizeof(*out));
-	if (src == NULL || len < PACK_HEADER + 2)
+	if (src == NULL || len < PACK_HEADER_V1 + 2 || src[0] != PACK_TAG)
 		return FC_ERR_BAD_ARGUMENT;
-	if (src[0] != PACK_TAG || src[1] != PACK_VERSION ||
+	if (src[1] == PACK_VERSION)
+		header = PACK_HEADER;
+	else if (src[1] == 1.0)
+		header = PACK_HEADER_V1;
+	else
+		return FC_ERR_BAD_ARGUMENT;
+	if (len < header + 2 ||
 		!fc_packed_int_in(src[2], 2, FC_KNN_MAX_HIST) || !fc_packed_int_in(src[3], 1, FC_KNN_MAX_K) ||
 		!fc_packed_int_in(src[4], 0, 1) || !fc_packed_int_in(src[5], 1, 2147483647.0) ||
-		!fc_packed_int_in(src[6], 1, FC_KNN_MAX_HIST))
+		!fc_packed_int_in(src[6], 1, FC_KNN_MAX_HIST) ||
+		(header == PACK_HEADER && !fc_packed_int_in(src[8], 0, 1)))
 		return FC_ERR_BAD_ARGUMENT;
 	m = (int) src[2];
 	k = (int) src[3];
@@ -381,26 +426,34 @@ fc_knn_unpack(const double *src, int len, FcKnnModel *out)
 	nhist = (int) src[6];
 	if (nhist > src[5] || nhist < fc_knn_min_length(m, k) ||
 		(int64_t) nhist > (int64_t) FC_KNN_MAX_CYCLES * m ||
-		len != PACK_HEADER + m + nhist ||
+		len != header + m + nhist ||
 		!fc_packed_int_in(src[7], 1, nhist / m))
 		return FC_ERR_BAD_ARGUMENT;
 	for (i = 0; i < m; i++)
-		if (!(src[PACK_HEADER + i] >= 0.0 && isfinite(src[PACK_HEADER + i])))
+		if (!(src[header + i] >= 0.0 && isfinite(src[header + i])))
 			return FC_ERR_BAD_ARGUMENT;
 	for (i = 0; i < nhist; i++)
-		if (!isfinite(src[PACK_HEADER + m + i]))
+		if (!isfinite(src[header + m + i]))
 			return FC_ERR_BAD_ARGUMENT;
-	if (mult && !choose_multiplicative(src + PACK_HEADER + m, nhist, m))
+	if (mult && !choose_multiplicative(src + header + m, nhist, m))
 		return FC_ERR_BAD_ARGUMENT;
 	out->m = m;
 	out->k = k;
 	out->multiplicative = mult;
+	out->median = header == PACK_HEADER && src[8] == 1.0;
 	out->n = (int) src[5];
 	out->nhist = nhist;
 	out->norigins = (int) src[7];
 	out->sigma = fc_alloc(sizeof(double) * m);
 	out->hist = fc_alloc(sizeof(double) * nhist);
-	memcpy(out->sigma, src + PACK_HEADER, sizeof(double) * m);
-	memcpy(out->hist, src + PACK_HEADER + m, sizeof(double) * nhist);
+	memcpy(out->sigma, src + header, sizeof(double) * m);
+	memcpy(out->hist, src + header + m, sizeof(double) * nhist);
 	return FC_OK;
+}
+
+bool
+fc_knn_packed_median(const double *src, int len)
+{
+	return len > PACK_HEADER && src[0] == PACK_TAG && src[1] == PACK_VERSION &&
+		src[8] == 1.0;
 }

@@ -499,7 +499,7 @@ fit_theta(const double *y, int n, int m, const FcOptions *opts)
 	FcStatus	st;
 
 	fc_theta_control_init(&ctl);
-	ctl.variant = opts->theta_variant ? FC_THETA_OPTIMISED : FC_THETA_STANDARD;
+	ctl.variant = opts->variant == FC_VARIANT_OPTIMISED ? FC_THETA_OPTIMISED : FC_THETA_STANDARD;
 	ctl.fixed_alpha = opts->alpha;
 	memset(&th, 0, sizeof(th));
 	st = fc_theta_fit(y, n, m, &ctl, &th, resid);
@@ -527,7 +527,7 @@ fit_theta(const double *y, int n, int m, const FcOptions *opts)
  * series is too short for it (the caller falls back).
  */
 static FcModel *
-fit_knn(const double *y, int n, int m)
+fit_knn(const double *y, int n, int m, bool median)
 {
 	FcKnnModel km;
 	FcModel    *model;
@@ -537,7 +537,7 @@ fit_knn(const double *y, int n, int m)
 	FcStatus	st;
 	int			j;
 
-	st = fc_knn_fit(y, n, m, FC_KNN_CHOOSE_K, &km, resid);
+	st = fc_knn_fit(y, n, m, FC_KNN_CHOOSE_K, median, &km, resid);
 	if (st == FC_ERR_TOO_SHORT)
 		return NULL;
 	if (st != FC_OK)
@@ -853,7 +853,7 @@ fc_fit_series(const double *y, int n, int m, FcMethod requested, const FcOptions
 			model = fit_intermittent(y, n, opts, requested);
 			break;
 		case FC_METHOD_KNN:
-			model = m > 1 ? fit_knn(y, n, m) : NULL;
+			model = m > 1 ? fit_knn(y, n, m, opts->variant != FC_VARIANT_MEAN) : NULL;
 			if (model == NULL)
 			{
 				/* as snaive does without a cycle, or with too few of them */

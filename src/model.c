@@ -24,6 +24,7 @@
 
 #include "arima.h"
 #include "composite.h"
+#include "knn.h"
 #include "methods.h"
 #include "model.h"
 #include "options.h"
@@ -394,9 +395,13 @@ fc_model_form_name(const FcModel *m, char *buf, size_t len)
 	}
 	if (m->method == FC_METHOD_KNN && m->nstates > 4)
 	{
-		/* kNN(k=3,m=24,M): neighbours, cycle, multiplicative or additive */
-		snprintf(buf, len, "kNN(k=%d,m=%d,%c)", (int) m->states[3], (int) m->states[2],
-				 m->states[4] == 1.0 ? 'M' : 'A');
+		/*
+		 * kNN(k=3,m=24,M,median): neighbours, cycle, multiplicative or
+		 * additive, how the neighbours are combined
+		 */
+		snprintf(buf, len, "kNN(k=%d,m=%d,%c,%s)", (int) m->states[3], (int) m->states[2],
+				 m->states[4] == 1.0 ? 'M' : 'A',
+				 fc_knn_packed_median(m->states, m->nstates) ? "median" : "mean");
 		return;
 	}
 	if (m->ets_error == 0)

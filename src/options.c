@@ -280,15 +280,17 @@ apply_scalar_option(FcOptions *opts, const char *key, const JsonbValue *v)
 	{
 		char	   *str = jbv_string(key, v);
 
-		if (strcmp(str, "standard") == 0)
-			opts->theta_variant = 0;
+		if (strcmp(str, "standard") == 0 || strcmp(str, "median") == 0)
+			opts->variant = FC_VARIANT_DEFAULT;
 		else if (strcmp(str, "optimised") == 0 || strcmp(str, "optimized") == 0)
-			opts->theta_variant = 1;
+			opts->variant = FC_VARIANT_OPTIMISED;
+		else if (strcmp(str, "mean") == 0)
+			opts->variant = FC_VARIANT_MEAN;
 		else
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid value \"%s\" for option \"variant\"", str),
-					 errhint("Accepted values: \"standard\" (default), \"optimised\".")));
+					 errhint("Accepted values: for theta \"standard\" (default) or \"optimised\"; for knn \"median\" (default) or \"mean\".")));
 	}
 	else if (strcmp(key, "optimise") == 0 || strcmp(key, "optimize") == 0)
 	{
@@ -520,6 +522,14 @@ fc_options_from_jsonb(Jsonb *jb, FcOptions *opts)
 void
 fc_options_check_method(FcMethod method, const FcOptions *opts)
 {
+	if ((method == FC_METHOD_THETA && opts->variant == FC_VARIANT_MEAN) ||
+		(method == FC_METHOD_KNN && opts->variant == FC_VARIANT_OPTIMISED))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"variant\": \"%s\" does not apply to method \"%s\"",
+						opts->variant == FC_VARIANT_MEAN ? "mean" : "optimised",
+						fc_method_name(method)),
+				 errhint("Accepted values: for theta \"standard\" (default) or \"optimised\"; for knn \"median\" (default) or \"mean\".")));
 	if (opts->combine == FC_COMBINE_AICC && method != FC_METHOD_ETS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

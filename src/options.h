@@ -64,6 +64,14 @@ typedef enum FcTransform
 	FC_TRANSFORM_SQRT = 2		/* mstl: the same on sqrt(y) (Box-Cox 1/2) */
 } FcTransform;
 
+/* Option "variant": each value concerns one method; others ignore it. */
+typedef enum FcVariant
+{
+	FC_VARIANT_DEFAULT = 0,		/* theta "standard", knn "median" */
+	FC_VARIANT_OPTIMISED = 1,	/* theta: optimised theta */
+	FC_VARIANT_MEAN = 2			/* knn: the mean of the neighbours */
+} FcVariant;
+
 typedef enum FcCombine
 {
 	FC_COMBINE_MEDIAN = 0,		/* robust to one bad member: the default */
@@ -83,7 +91,7 @@ typedef struct FcOptions
 	uint8_t		short_policy;	/* FcShortPolicy */
 	uint8_t		seasonal;		/* FcSeasonalKind, for hw */
 	int8_t		damped;			/* -1 unspecified, 0 no, 1 yes (hw) */
-	uint8_t		theta_variant;	/* 0 standard, 1 optimised (theta) */
+	uint8_t		variant;		/* FcVariant (theta, knn) */
 	int8_t		optimise;		/* intermittent: estimate alpha/beta (0/1) */
 	int32_t		aggregation;	/* adida bucket size, 0 = round(ADI) */
 	int8_t		order[3];		/* arima (p, d, q); -1 = choose automatically */

@@ -8,9 +8,10 @@
 #
 # Data: the M4 hourly training series (414, 700-960 points).  Each round
 # fits and forecasts (h = 48) every series in one backend with auto
-# {"period": [24, 168]}, then with each of its ten candidates as a method of
-# its own (the same list as m4_compare.sh --candidates), in that order, and
-# reads the backend's CPU time (utime + stime, /proc/<pid>/stat) around each
+# {"period": [24, 168]}, then with each of the eleven models it fits (ten
+# candidates and the median's knn with the mean of its neighbours) as a
+# method of its own (the same list as m4_compare.sh --candidates), in that
+# order, and reads the backend's CPU time (utime + stime, /proc/<pid>/stat) around each
 # query.  Reported: per round the auto CPU, the candidates' sum and their
 # ratio; then the median ratio over the rounds.  The M4 test files are not
 # read (only the cost is measured).
@@ -57,9 +58,9 @@ O='"period": [24, 168]'
 # name|method|options: auto first, then its candidates
 QUERIES=(
 	"auto|auto|{$O}"
-	"mstl_arima|mstl|{$O, \"adjusted\": \"arima\"}"
-	"mstl_ets|mstl|{$O}"
-	"mstl_theta|mstl|{$O, \"adjusted\": \"theta\"}"
+	"sqmstl_arima|mstl|{$O, \"adjusted\": \"arima\", \"transform\": \"sqrt\"}"
+	"sqmstl_ets|mstl|{$O, \"transform\": \"sqrt\"}"
+	"sqmstl_theta|mstl|{$O, \"adjusted\": \"theta\", \"transform\": \"sqrt\"}"
 	"logmstl_arima|mstl|{$O, \"adjusted\": \"arima\", \"transform\": \"log\"}"
 	"logmstl_ets|mstl|{$O, \"transform\": \"log\"}"
 	"logmstl_theta|mstl|{$O, \"adjusted\": \"theta\", \"transform\": \"log\"}"
@@ -67,6 +68,7 @@ QUERIES=(
 	"snaive|snaive|{\"period\": 24}"
 	"snaive168|snaive|{\"period\": 168}"
 	"knn|knn|{\"period\": 24}"
+	"knn_mean|knn|{\"period\": 24, \"variant\": \"mean\"}"
 )
 W=$(mktemp -d)
 trap 'rm -rf "$W"; pgc_stop' EXIT

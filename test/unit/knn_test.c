@@ -8,6 +8,10 @@
  *	  choice of k per series (FC_KNN_CHOOSE_K) against a reference version
  *	  of the rule in knn.h, on series where the best k is known by
  *	  construction (exact repeats, ties) and the minimum length it needs.
+ *	  Every comparison with the reference runs for both combinations of
+ *	  the neighbours (mean and median), with a hand-computed table for the
+ *	  median; version 2 packs carry the combination, version 1 packs
+ *	  (always the mean) still unpack.
  *
  *	 knn_test			all checks (exit 1 on failure)
  */
@@ -22,7 +26,9 @@
 #define REF_MAXM 24				/* largest period the reference handles */
 #define REF_MAXC 1024			/* most candidates the reference handles */
 #define MAXH 300
-#define HDR 8					/* packed header: tag, version, m, k, mult, n, nhist, norigins */
+/* packed header: tag, version, m, k, mult, n, nhist, norigins, median */
+#define HDR 9
+#define HDR_V1 8				/* version 1: no median slot */
 
 /* standard normal quantiles 0.9 and 0.975 (levels 0.8 and 0.95) */
 #define Z80 1.2815515655446004
@@ -101,11 +107,37 @@ ref_before(const RefCand *c, const RefCand *d)
 	return c->dist == d->dist && c->end > d->end;
 }
 
-/* forecasts out[0..h-1] from the data x[0..o-1] */
+static int
+ref_cmp_double(const void *a, const void *b)
+{
+	double		x = *(const double *) a,
+				y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The median of v[0..n-1] (n >= 1; v is sorted in place): the middle value
+ * of the sorted copy, or for an even n the mean of the middle two.
+ */
+static double
+ref_median(double *v, int n)
+{
+	qsort(v, n, sizeof(double), ref_cmp_double);
+	if (n % 2 == 1)
+		return v[n / 2];
+	return (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+/*
+ * Forecasts out[0..h-1] from the data x[0..o-1], combining the neighbours'
+ * normalised continuations by their median or (median false) their mean.
+ */
 static void
-ref_path(const double *x, int o, int m, int k, bool mult, int h, double *out)
+ref_path(const double *x, int o, int m, int k, bool mult, bool median, int h, double *out)
 {
 	static RefCand c[REF_MAXC];
+	static double vals[REF_MAXC];
 	double		q[REF_MAXM],
 				qm = ref_mean(x + o - m, m);
 	int			nc = 0,
@@ -155,15 +187,18 @@ ref_path(const double *x, int o, int m, int k, bool mult, int h, double *out)
 		{
 			if (c[i].end + j > o)
 				continue;
-			s += mult ? x[c[i].end + j - 1] / c[i].mean : x[c[i].end + j - 1] - c[i].mean;
+			vals[used] = mult ? x[c[i].end + j - 1] / c[i].mean : x[c[i].end + j - 1] - c[i].mean;
+			s += vals[used];
 			used++;
 		}
 		if (used == 0)
+		{
 			out[j - 1] = out[j - 1 - m];
-		else if (mult)
-			out[j - 1] = qm * (s / used);
-		else
-			out[j - 1] = qm + s / used;
+			continue;
+		}
+		/* the combined normalised value: s becomes the median or the mean */
+		s = median ? ref_median(vals, used) : s / used;
+		out[j - 1] = mult ? qm * s : qm + s;
 	}
 }
 
@@ -172,7 +207,8 @@ ref_path(const double *x, int o, int m, int k, bool mult, int h, double *out)
  * RMSE per step (sigma, m values); returns the number of origins.
  */
 static int
-ref_insample(const double *x, int n, int m, int k, bool mult, double *resid, double *sigma)
+ref_insample(const double *x, int n, int m, int k, bool mult, bool median, double *resid,
+			 double *sigma)
 {
 	double		path[REF_MAXM],
 				sum2[REF_MAXM];
@@ -186,7 +222,7 @@ ref_insample(const double *x, int n, int m, int k, bool mult, double *resid, dou
 		sum2[j] = 0.0;
 	for (o = n - m; o >= (k + 1) * m; o -= m)
 	{
-		ref_path(x, o, m, k, mult, m, path);
+		ref_path(x, o, m, k, mult, median, m, path);
 		for (j = 0; j < m; j++)
 		{
 			resid[o + j] = x[o + j] - path[j];
@@ -205,15 +241,16 @@ ref_insample(const double *x, int n, int m, int k, bool mult, double *resid, dou
  * ((k + 2) m <= nx); all are scored on the same origins o = nx - m,
  * nx - 2m, ... down to (kmax + 1) m, kmax the largest of them, by the sum of
  * the absolute errors of their forecasts of the m points after o; the
- * smallest sum wins, the smaller k on a tie.  sums (5 values, NaN for the
+ * smallest sum wins, the smaller k on a tie.  The forecasts combine the
+ * neighbours as the fit will (median or mean).  sums (5 values, NaN for the
  * unusable) and *nusable, *norig receive the evidence.
  */
 #define REF_NCHOICES 5
 static const int ref_choices[REF_NCHOICES] = {1, 2, 3, 5, 8};
 
 static int
-ref_choose_k(const double *x, int nx, int m, bool mult, double *sums, int *nusable,
-			 int *norig)
+ref_choose_k(const double *x, int nx, int m, bool mult, bool median, double *sums,
+			 int *nusable, int *norig)
 {
 	double		path[REF_MAXM];
 	int			nu = 0,
@@ -244,7 +281,7 @@ ref_choose_k(const double *x, int nx, int m, bool mult, double *sums, int *nusab
 	{
 		for (c = 0; c < nu; c++)
 		{
-			ref_path(x, o, m, ref_choices[c], mult, m, path);
+			ref_path(x, o, m, ref_choices[c], mult, median, m, path);
 			for (j = 0; j < m; j++)
 				sums[c] += fabs(x[o + j] - path[j]);
 		}
@@ -347,10 +384,12 @@ check_hand(void)
 	CHECK(fc_knn_min_length(2, 3) == 10 && fc_knn_min_length(24, 3) == 120, "min length");
 	CHECK(ref_multiplicative(y, 10, 2), "hand series is multiplicative (reference)");
 
-	require_ok(fc_knn_fit(y, 10, 2, 3, &fit, resid), "hand fit k=3");
+	require_ok(fc_knn_fit(y, 10, 2, 3, false, &fit, resid), "hand fit k=3");
 	CHECK(fit.m == 2 && fit.k == 3 && fit.n == 10 && fit.nhist == 10 && fit.norigins == 1 &&
-		  fit.multiplicative, "hand fit fields: m %d k %d n %d nhist %d norigins %d mult %d",
-		  fit.m, fit.k, fit.n, fit.nhist, fit.norigins, (int) fit.multiplicative);
+		  fit.multiplicative && !fit.median,
+		  "hand fit fields: m %d k %d n %d nhist %d norigins %d mult %d median %d",
+		  fit.m, fit.k, fit.n, fit.nhist, fit.norigins, (int) fit.multiplicative,
+		  (int) fit.median);
 	CHECK(close_to(fit.sigma[0], 3.0, 1e-13) && close_to(fit.sigma[1], 47.0 / 3, 1e-13),
 		  "hand sigma %.15g %.15g", fit.sigma[0], fit.sigma[1]);
 	ok = 1;
@@ -359,7 +398,7 @@ check_hand(void)
 	CHECK(ok && close_to(resid[8], 3.0, 1e-13) && close_to(resid[9], 47.0 / 3, 1e-13),
 		  "hand residuals %g %g", resid[8], resid[9]);
 	CHECK(fc_knn_forecast(&fit, 12, 0.95, mean, lo, hi) == FC_OK, "hand forecast k=3");
-	ref_path(y, 10, 2, 3, true, 12, ref);
+	ref_path(y, 10, 2, 3, true, false, 12, ref);
 	for (j = 0; j < 12; j++)
 	{
 		CHECK(close_to(ref[j], hand3[j], 1e-13), "reference vs hand k=3 step %d: %.15g vs %.15g",
@@ -377,10 +416,10 @@ check_hand(void)
 	fc_knn_model_free(&fit);
 	CHECK(fit.sigma == NULL && fit.hist == NULL, "model_free clears the pointers");
 
-	require_ok(fc_knn_fit(y, 10, 2, 1, &fit, NULL), "hand fit k=1");
+	require_ok(fc_knn_fit(y, 10, 2, 1, false, &fit, NULL), "hand fit k=1");
 	CHECK(fit.norigins == 3, "hand k=1 norigins %d", fit.norigins);
 	fc_knn_forecast(&fit, 12, 0.95, mean, lo, hi);
-	ref_path(y, 10, 2, 1, true, 12, ref);
+	ref_path(y, 10, 2, 1, true, false, 12, ref);
 	for (j = 0; j < 12; j++)
 	{
 		CHECK(close_to(ref[j], hand1[j], 1e-13), "reference vs hand k=1 step %d", j + 1);
@@ -400,10 +439,10 @@ check_hand(void)
 		static const double z[10] = {2, 6, 0, 0, 4, 12, 7, 9, 10, 30};
 
 		CHECK(!ref_multiplicative(z, 10, 2), "zero-mean cycle: additive (reference)");
-		require_ok(fc_knn_fit(z, 10, 2, 1, &fit, NULL), "zero-mean cycle fit");
+		require_ok(fc_knn_fit(z, 10, 2, 1, false, &fit, NULL), "zero-mean cycle fit");
 		CHECK(!fit.multiplicative, "zero-mean cycle: additive model");
 		fc_knn_forecast(&fit, 12, 0.9, mean, lo, hi);
-		ref_path(z, 10, 2, 1, false, 12, ref);
+		ref_path(z, 10, 2, 1, false, false, 12, ref);
 		CHECK(close_to(mean[0], 19.0, 1e-13) && close_to(mean[1], 20 + (9 - 8), 1e-13),
 			  "zero-mean cycle steps 1, 2: %.15g %.15g", mean[0], mean[1]);
 		ok = 1;
@@ -415,14 +454,168 @@ check_hand(void)
 }
 
 /*
- * Fit y[0..n-1] (k = kfit) and compare forecasts (h steps), residuals, sigma
- * and the model's fields with the reference (k neighbours) run on the
- * stored last nhist points.
+ * The median combination by hand, on the series of check_hand: m = 2, the
+ * final query (10 30) with mean 20, its candidates ranked e = 6, 2, 4, 8
+ * with means 8, 4, 4, 8.
  */
 static void
-check_against_reference_k(const char *what, const double *y, int n, int m, int kfit, int k,
-						  int h, int expect_mult)
+check_hand_median(void)
 {
+	static const double y[10] = {2, 6, 3, 5, 4, 12, 7, 9, 10, 30};
+
+	/*
+	 * k = 3: step 1: 7/8, 3/4, 4/4: median 7/8, 20 * 7/8 = 17.5 (the mean
+	 * too); step 2: 9/8, 5/4 and the outlying 12/4: median 5/4, 25, where
+	 * the mean gives 20 * 5.375 / 3 = 35.8; step 3 (e <= 7: 6 2 4): 10/8,
+	 * 4/4, 7/4: 25 (mean 26.7); step 4: 30/8, 12/4, 9/4: 60; step 5 (e <=
+	 * 5: 2 4, an even count): 7/4 and 10/4, their mean 2.125, 42.5; step 6:
+	 * 9/4 and 30/4: 97.5; step 7 (2 alone): 50; step 8: 150; then the
+	 * forecast two steps earlier.
+	 */
+	static const double med3[12] = {17.5, 25, 25, 60, 42.5, 97.5, 50, 150, 50, 150, 50, 150};
+
+	/*
+	 * k = 2: the median of two is their mean.  Step 1 (6 2): (7/8 + 3/4) / 2
+	 * = 13/16, 16.25; step 2: (9/8 + 5/4) / 2 = 19/16, 23.75; step 3 (6 2):
+	 * (10/8 + 4/4) / 2, 22.5; step 4 (6 2): (30/8 + 12/4) / 2, 67.5; step 5
+	 * (2 4): 42.5; step 6: 97.5; step 7 (2): 50; step 8: 150.
+	 */
+	static const double med2[12] = {16.25, 23.75, 22.5, 67.5, 42.5, 97.5, 50, 150, 50, 150, 50,
+	150};
+
+	/*
+	 * Additive (the zero-mean cycle of check_hand), k = 3: ranked 6, 2, 8, 4
+	 * with means 8, 4, 8, 0.  Step 1: 7 - 8, 0 - 4, 10 - 8: median -1, 19
+	 * (the mean too); step 2: 9 - 8, 0 - 4 and the outlying 30 - 8: median
+	 * 1, 21 (mean 26.3); step 3 (e <= 7: 6 2 4): 10 - 8, 4 - 4, 7 - 0:
+	 * median 2, 22 (mean 23).
+	 */
+	static const double z[10] = {2, 6, 0, 0, 4, 12, 7, 9, 10, 30};
+	static const double zmed3[3] = {19, 21, 22};
+	double		mean[12],
+				lo[12],
+				hi[12],
+				ref[12],
+				resid[10],
+				m2[12],
+				l2[12],
+				h2[12],
+				r2[10];
+	FcKnnModel fit,
+				avg;
+	int			j,
+				ok;
+
+	/*
+	 * In-sample, k = 3: the one origin o = 8, query (7 9) with mean 8,
+	 * candidates ranked e = 4 (3 5, mean 4), then the tie e = 6 (4 12, mean
+	 * 8) before e = 2 (2 6, mean 4).  Step 1: 4/4, 7/8, 3/4: median 7/8, 7,
+	 * error 10 - 7 = 3; step 2: 12/4, 9/8, 5/4: median 5/4, 10, error 20
+	 * (the mean's was 47/3).  So sigma = (3, 20).
+	 */
+	require_ok(fc_knn_fit(y, 10, 2, 3, true, &fit, resid), "hand median fit k=3");
+	CHECK(fit.m == 2 && fit.k == 3 && fit.n == 10 && fit.nhist == 10 && fit.norigins == 1 &&
+		  fit.multiplicative && fit.median,
+		  "hand median fit fields: m %d k %d n %d nhist %d norigins %d mult %d median %d",
+		  fit.m, fit.k, fit.n, fit.nhist, fit.norigins, (int) fit.multiplicative,
+		  (int) fit.median);
+	CHECK(close_to(fit.sigma[0], 3.0, 1e-13) && close_to(fit.sigma[1], 20.0, 1e-13),
+		  "hand median sigma %.15g %.15g", fit.sigma[0], fit.sigma[1]);
+	ok = 1;
+	for (j = 0; j < 8; j++)
+		ok &= isnan(resid[j]);
+	CHECK(ok && close_to(resid[8], 3.0, 1e-13) && close_to(resid[9], 20.0, 1e-13),
+		  "hand median residuals %g %g", resid[8], resid[9]);
+	CHECK(fc_knn_forecast(&fit, 12, 0.95, mean, lo, hi) == FC_OK, "hand median forecast k=3");
+	ref_path(y, 10, 2, 3, true, true, 12, ref);
+	for (j = 0; j < 12; j++)
+	{
+		CHECK(close_to(ref[j], med3[j], 1e-13),
+			  "reference vs hand median k=3 step %d: %.15g vs %.15g", j + 1, ref[j], med3[j]);
+		CHECK(close_to(mean[j], med3[j], 1e-12), "hand median k=3 step %d: %.15g, expected %.15g",
+			  j + 1, mean[j], med3[j]);
+	}
+	/* the intervals use the median's own sigma: 1.96 sigma_j sqrt(ceil(h / m)) */
+	CHECK(close_to(hi[1] - mean[1], Z95 * 20.0, 1e-12) &&
+		  close_to(mean[3] - lo[3], Z95 * 20.0 * sqrt(2.0), 1e-12) &&
+		  close_to(hi[4] - mean[4], Z95 * 3.0 * sqrt(3.0), 1e-12),
+		  "hand median intervals %.15g %.15g %.15g", hi[1] - mean[1], mean[3] - lo[3],
+		  hi[4] - mean[4]);
+	/* and the mean model of the same data really differs (steps 2 and 3) */
+	require_ok(fc_knn_fit(y, 10, 2, 3, false, &avg, NULL), "hand mean fit k=3");
+	fc_knn_forecast(&avg, 12, 0.95, m2, l2, h2);
+	CHECK(close_to(m2[1], 20 * 5.375 / 3, 1e-12) && fabs(m2[1] - mean[1]) > 10.0 &&
+		  fabs(m2[2] - mean[2]) > 1.0 && close_to(avg.sigma[1], 47.0 / 3, 1e-13),
+		  "hand mean vs median k=3: step 2 %.15g vs %.15g", m2[1], mean[1]);
+	fc_knn_model_free(&avg);
+	fc_knn_model_free(&fit);
+
+	/*
+	 * In-sample, k = 2: origins 8 and 6.  o = 8 (ranked 4, 6): step 1 (4/4
+	 * + 7/8) / 2 = 15/16, 7.5, error 2.5; step 2 (12/4 + 9/8) / 2 = 33/16,
+	 * 16.5, error 13.5.  o = 6: query (4 12), mean 8, shape (.5 1.5);
+	 * e = 2 (2 6) is at distance 0, e = 4 (3 5) at .125.  Step 1: (3/4 +
+	 * 4/4) / 2 = 7/8, 7, error 0; step 2: (5/4 + 12/4) / 2 = 17/8, 17,
+	 * error -8.  sigma = (sqrt(2.5^2 / 2), sqrt((8^2 + 13.5^2) / 2)).
+	 */
+	require_ok(fc_knn_fit(y, 10, 2, 2, true, &fit, resid), "hand median fit k=2");
+	CHECK(fit.k == 2 && fit.norigins == 2 && fit.median, "hand median k=2: k %d norigins %d",
+		  fit.k, fit.norigins);
+	CHECK(close_to(fit.sigma[0], sqrt(3.125), 1e-13) &&
+		  close_to(fit.sigma[1], sqrt(123.125), 1e-13),
+		  "hand median k=2 sigma %.15g %.15g", fit.sigma[0], fit.sigma[1]);
+	ok = 1;
+	for (j = 0; j < 6; j++)
+		ok &= isnan(resid[j]);
+	CHECK(ok && resid[6] == 0.0 && close_to(resid[7], -8.0, 1e-13) &&
+		  close_to(resid[8], 2.5, 1e-13) && close_to(resid[9], 13.5, 1e-13),
+		  "hand median k=2 residuals %g %g %g %g", resid[6], resid[7], resid[8], resid[9]);
+	fc_knn_forecast(&fit, 12, 0.95, mean, lo, hi);
+	ref_path(y, 10, 2, 2, true, true, 12, ref);
+	for (j = 0; j < 12; j++)
+	{
+		CHECK(close_to(ref[j], med2[j], 1e-13),
+			  "reference vs hand median k=2 step %d: %.15g vs %.15g", j + 1, ref[j], med2[j]);
+		CHECK(close_to(mean[j], med2[j], 1e-12), "hand median k=2 step %d: %.15g, expected %.15g",
+			  j + 1, mean[j], med2[j]);
+	}
+	/* with two neighbours the median is the mean: the mean model is the same */
+	require_ok(fc_knn_fit(y, 10, 2, 2, false, &avg, r2), "hand mean fit k=2");
+	fc_knn_forecast(&avg, 12, 0.95, m2, l2, h2);
+	CHECK(!avg.median && memcmp(avg.sigma, fit.sigma, sizeof(double) * 2) == 0 &&
+		  memcmp(m2, mean, sizeof m2) == 0 && memcmp(l2, lo, sizeof l2) == 0 &&
+		  memcmp(h2, hi, sizeof h2) == 0 && memcmp(r2, resid, sizeof r2) == 0,
+		  "hand k=2: median and mean models differ");
+	fc_knn_model_free(&avg);
+	fc_knn_model_free(&fit);
+
+	/* additive, k = 3 */
+	CHECK(!ref_multiplicative(z, 10, 2), "zero-mean cycle: additive (reference)");
+	require_ok(fc_knn_fit(z, 10, 2, 3, true, &fit, NULL), "zero-mean cycle median fit");
+	CHECK(!fit.multiplicative && fit.median, "zero-mean cycle median: additive median model");
+	fc_knn_forecast(&fit, 12, 0.9, mean, lo, hi);
+	ref_path(z, 10, 2, 3, false, true, 12, ref);
+	CHECK(close_to(mean[0], zmed3[0], 1e-13) && close_to(mean[1], zmed3[1], 1e-13) &&
+		  close_to(mean[2], zmed3[2], 1e-13),
+		  "zero-mean cycle median steps 1..3: %.15g %.15g %.15g", mean[0], mean[1], mean[2]);
+	ok = 1;
+	for (j = 0; j < 12; j++)
+		ok &= close_to(mean[j], ref[j], 1e-12);
+	CHECK(ok, "zero-mean cycle median vs reference");
+	fc_knn_model_free(&fit);
+}
+
+/*
+ * Fit y[0..n-1] (k = kfit, neighbours combined by median or mean) and
+ * compare forecasts (h steps), residuals, sigma and the model's fields with
+ * the reference (k neighbours, the same combination) run on the stored
+ * last nhist points.
+ */
+static void
+check_against_reference_k(const char *what0, const double *y, int n, int m, int kfit, int k,
+						  bool median, int h, int expect_mult)
+{
+	char		what[160];
 	double	   *mean = malloc(sizeof(double) * h),
 			   *lo = malloc(sizeof(double) * h),
 			   *hi = malloc(sizeof(double) * h),
@@ -440,9 +633,10 @@ check_against_reference_k(const char *what, const double *y, int n, int m, int k
 	bool		mult = ref_multiplicative(y + start, nx, m);
 	FcKnnModel fit;
 
+	snprintf(what, sizeof what, "%s, %s", what0, median ? "median" : "mean");
 	CHECK(expect_mult < 0 || mult == (expect_mult != 0), "%s: reference mode %d", what, (int) mult);
-	require_ok(fc_knn_fit(y, n, m, kfit, &fit, resid), what);
-	no = ref_insample(y + start, nx, m, k, mult, rres + start, rsig);
+	require_ok(fc_knn_fit(y, n, m, kfit, median, &fit, resid), what);
+	no = ref_insample(y + start, nx, m, k, mult, median, rres + start, rsig);
 	for (j = 0; j < start; j++)
 		rres[j] = NAN;
 	/* the first origin: the smallest nx - i m >= (k + 1) m */
@@ -450,9 +644,10 @@ check_against_reference_k(const char *what, const double *y, int n, int m, int k
 	while (first - m >= (k + 1) * m)
 		first -= m;
 	CHECK(fit.m == m && fit.k == k && fit.n == n && fit.nhist == nx && fit.norigins == no &&
-		  fit.multiplicative == mult,
-		  "%s: fields m %d k %d n %d nhist %d (expected %d) norigins %d (expected %d) mult %d",
-		  what, fit.m, fit.k, fit.n, fit.nhist, nx, fit.norigins, no, (int) fit.multiplicative);
+		  fit.multiplicative == mult && fit.median == median,
+		  "%s: fields m %d k %d n %d nhist %d (expected %d) norigins %d (expected %d) mult %d "
+		  "median %d", what, fit.m, fit.k, fit.n, fit.nhist, nx, fit.norigins, no,
+		  (int) fit.multiplicative, (int) fit.median);
 	CHECK(memcmp(fit.hist, y + start, sizeof(double) * nx) == 0, "%s: stored history", what);
 	for (j = 0; j < m; j++)
 		if (!close_to(fit.sigma[j], rsig[j], 1e-12))
@@ -475,7 +670,7 @@ check_against_reference_k(const char *what, const double *y, int n, int m, int k
 		  what, nfin, fit.norigins);
 
 	CHECK(fc_knn_forecast(&fit, h, 0.95, mean, lo, hi) == FC_OK, "%s: forecast", what);
-	ref_path(y + start, nx, m, k, mult, h, ref);
+	ref_path(y + start, nx, m, k, mult, median, h, ref);
 	bad = 0;
 	for (j = 0; j < h; j++)
 		if (!close_to(mean[j], ref[j], 1e-12))
@@ -514,14 +709,59 @@ check_against_reference_k(const char *what, const double *y, int n, int m, int k
 
 /*
  * The same with k given to fc_knn_fit (kfit) and to the reference (k) as
- * one: check_against_reference_k also serves FC_KNN_CHOOSE_K fits, with k
- * the reference's choice.
+ * one (check_against_reference_k also serves FC_KNN_CHOOSE_K fits, with k
+ * the reference's choice), for the mean and for the median.  Then the two
+ * side by side: with one or two neighbours the median is the mean, so the
+ * models must agree exactly; with more, on these noisy series, forecasts
+ * and sigma must differ somewhere, or the median comparison above would
+ * have proved nothing the mean's had not.
  */
 static void
 check_against_reference(const char *what, const double *y, int n, int m, int k, int h,
 						int expect_mult)
 {
-	check_against_reference_k(what, y, n, m, k, k, h, expect_mult);
+	double	   *mm = malloc(sizeof(double) * h),
+			   *md = malloc(sizeof(double) * h),
+			   *lo = malloc(sizeof(double) * h),
+			   *hi = malloc(sizeof(double) * h),
+			   *rm = malloc(sizeof(double) * n),
+			   *rd = malloc(sizeof(double) * n);
+	FcKnnModel avg,
+				med;
+	int			ndiff = 0,
+				sdiff = 0,
+				rdiff = 0,
+				j;
+
+	check_against_reference_k(what, y, n, m, k, k, false, h, expect_mult);
+	check_against_reference_k(what, y, n, m, k, k, true, h, expect_mult);
+
+	require_ok(fc_knn_fit(y, n, m, k, false, &avg, rm), what);
+	require_ok(fc_knn_fit(y, n, m, k, true, &med, rd), what);
+	fc_knn_forecast(&avg, h, 0.95, mm, lo, hi);
+	fc_knn_forecast(&med, h, 0.95, md, lo, hi);
+	for (j = 0; j < h; j++)
+		ndiff += !close_to(mm[j], md[j], 0.0);
+	for (j = 0; j < m; j++)
+		sdiff += !close_to(avg.sigma[j], med.sigma[j], 0.0);
+	for (j = 0; j < n; j++)
+		rdiff += !close_to(rm[j], rd[j], 0.0);
+	if (k <= 2)
+		CHECK(ndiff == 0 && sdiff == 0 && rdiff == 0,
+			  "%s: k = %d, median and mean differ (%d forecasts, %d sigma, %d residuals)",
+			  what, k, ndiff, sdiff, rdiff);
+	else
+		CHECK(ndiff > 0 && sdiff > 0 && rdiff > 0,
+			  "%s: k = %d, median and mean agree (%d forecasts, %d sigma, %d residuals differ)",
+			  what, k, ndiff, sdiff, rdiff);
+	fc_knn_model_free(&avg);
+	fc_knn_model_free(&med);
+	free(mm);
+	free(md);
+	free(lo);
+	free(hi);
+	free(rm);
+	free(rd);
 }
 
 static void
@@ -585,11 +825,13 @@ check_properties(void)
 				bad,
 				pass;
 
-	for (pass = 0; pass < 2; pass++)
+	/* passes 0, 1: mean (positive, signed); 2, 3: median, the same series */
+	for (pass = 0; pass < 4; pass++)
 	{
-		make_series(y, 200, 7, pass == 0, 2024u + pass);
-		require_ok(fc_knn_fit(y, 200, 7, 3, &fit, NULL), "properties fit");
-		CHECK(fit.multiplicative == (pass == 0), "properties mode %d", pass);
+		make_series(y, 200, 7, pass % 2 == 0, 2024u + pass % 2);
+		require_ok(fc_knn_fit(y, 200, 7, 3, pass >= 2, &fit, NULL), "properties fit");
+		CHECK(fit.multiplicative == (pass % 2 == 0) && fit.median == (pass >= 2),
+			  "properties mode %d", pass);
 		fc_knn_forecast(&fit, 5, 0.95, m5, l5, h5);
 		fc_knn_forecast(&fit, 30, 0.95, m30, l30, h30);
 		CHECK(memcmp(m5, m30, sizeof m5) == 0 && memcmp(l5, l30, sizeof l5) == 0 &&
@@ -638,51 +880,68 @@ check_bad_input(void)
 	int			i;
 
 	make_series(y, 100, 4, true, 8u);
-	CHECK(fc_knn_fit(y, 100, 1, 3, &fit, NULL) == FC_ERR_BAD_ARGUMENT, "m=1");
-	CHECK(fc_knn_fit(y, 100, 0, 3, &fit, NULL) == FC_ERR_BAD_ARGUMENT, "m=0");
-	CHECK(fc_knn_fit(y, 100, -2, 3, &fit, NULL) == FC_ERR_BAD_ARGUMENT, "m=-2");
-	CHECK(fc_knn_fit(y, 100, 4, -1, &fit, NULL) == FC_ERR_BAD_ARGUMENT, "k=-1 (0 is FC_KNN_CHOOSE_K)");
-	CHECK(fc_knn_fit(y, 100, 2, FC_KNN_MAX_K + 1, &fit, NULL) == FC_ERR_BAD_ARGUMENT, "k > max");
-	CHECK(fc_knn_fit(NULL, 100, 4, 3, &fit, NULL) == FC_ERR_BAD_ARGUMENT, "y NULL");
+	CHECK(fc_knn_fit(y, 100, 1, 3, false, &fit, NULL) == FC_ERR_BAD_ARGUMENT, "m=1");
+	CHECK(fc_knn_fit(y, 100, 0, 3, false, &fit, NULL) == FC_ERR_BAD_ARGUMENT, "m=0");
+	CHECK(fc_knn_fit(y, 100, -2, 3, false, &fit, NULL) == FC_ERR_BAD_ARGUMENT, "m=-2");
+	CHECK(fc_knn_fit(y, 100, 4, -1, false, &fit, NULL) == FC_ERR_BAD_ARGUMENT,
+		  "k=-1 (0 is FC_KNN_CHOOSE_K)");
+	CHECK(fc_knn_fit(y, 100, 2, FC_KNN_MAX_K + 1, false, &fit, NULL) == FC_ERR_BAD_ARGUMENT,
+		  "k > max");
+	CHECK(fc_knn_fit(NULL, 100, 4, 3, false, &fit, NULL) == FC_ERR_BAD_ARGUMENT, "y NULL");
 	CHECK(fit.sigma == NULL && fit.hist == NULL, "failed fit leaves no memory");
+	/* the median changes none of the argument checks */
+	CHECK(fc_knn_fit(y, 100, 1, 3, true, &fit, NULL) == FC_ERR_BAD_ARGUMENT, "median m=1");
+	CHECK(fc_knn_fit(y, 100, 4, -1, true, &fit, NULL) == FC_ERR_BAD_ARGUMENT, "median k=-1");
+	CHECK(fc_knn_fit(y, 100, 2, FC_KNN_MAX_K + 1, true, &fit, NULL) == FC_ERR_BAD_ARGUMENT,
+		  "median k > max");
+	CHECK(fc_knn_fit(NULL, 100, 4, 3, true, &fit, NULL) == FC_ERR_BAD_ARGUMENT, "median y NULL");
+	CHECK(fc_knn_fit(y, 19, 4, 3, true, &fit, NULL) == FC_ERR_TOO_SHORT, "median n=19 m=4 k=3");
+	CHECK(fc_knn_fit(y, 34, 7, FC_KNN_CHOOSE_K, true, &fit, NULL) == FC_ERR_TOO_SHORT,
+		  "median choose n=34 m=7");
+	CHECK(fit.sigma == NULL && fit.hist == NULL, "failed median fit leaves no memory");
 	/* k = FC_KNN_MAX_K itself is accepted: m = 2 needs 104 points */
-	CHECK(fc_knn_fit(y, 100, 2, FC_KNN_MAX_K, &fit, NULL) == FC_ERR_TOO_SHORT, "k = max, n = 100");
+	CHECK(fc_knn_fit(y, 100, 2, FC_KNN_MAX_K, false, &fit, NULL) == FC_ERR_TOO_SHORT,
+		  "k = max, n = 100");
 	{
 		static double yy[104];
 
 		make_series(yy, 104, 2, true, 9u);
-		require_ok(fc_knn_fit(yy, 104, 2, FC_KNN_MAX_K, &fit, NULL), "k = max, n = 104");
+		require_ok(fc_knn_fit(yy, 104, 2, FC_KNN_MAX_K, false, &fit, NULL), "k = max, n = 104");
 		CHECK(fit.norigins == 1, "k = max, n = 104: norigins %d", fit.norigins);
 		fc_knn_model_free(&fit);
 	}
 	/* too short: n < (k + 2) m; exactly (k + 2) m is enough */
-	CHECK(fc_knn_fit(y, 19, 4, 3, &fit, NULL) == FC_ERR_TOO_SHORT, "n=19 m=4 k=3");
-	CHECK(fc_knn_fit(y, 0, 4, 3, &fit, NULL) == FC_ERR_TOO_SHORT, "n=0");
-	require_ok(fc_knn_fit(y, 20, 4, 3, &fit, resid), "n=20 m=4 k=3");
+	CHECK(fc_knn_fit(y, 19, 4, 3, false, &fit, NULL) == FC_ERR_TOO_SHORT, "n=19 m=4 k=3");
+	CHECK(fc_knn_fit(y, 0, 4, 3, false, &fit, NULL) == FC_ERR_TOO_SHORT, "n=0");
+	require_ok(fc_knn_fit(y, 20, 4, 3, false, &fit, resid), "n=20 m=4 k=3");
 	CHECK(fit.norigins == 1, "n=20 m=4 k=3: norigins %d", fit.norigins);
 	fc_knn_model_free(&fit);
-	CHECK(fc_knn_fit(y, 11, 2, 4, &fit, NULL) == FC_ERR_TOO_SHORT, "n=11 m=2 k=4");
+	CHECK(fc_knn_fit(y, 11, 2, 4, false, &fit, NULL) == FC_ERR_TOO_SHORT, "n=11 m=2 k=4");
 	/* non-finite values anywhere, also in the part that would be dropped */
 	y[50] = NAN;
-	CHECK(fc_knn_fit(y, 100, 4, 3, &fit, NULL) == FC_ERR_NONFINITE, "NaN");
+	CHECK(fc_knn_fit(y, 100, 4, 3, false, &fit, NULL) == FC_ERR_NONFINITE, "NaN");
 	y[50] = INFINITY;
-	CHECK(fc_knn_fit(y, 100, 4, 3, &fit, NULL) == FC_ERR_NONFINITE, "Inf");
+	CHECK(fc_knn_fit(y, 100, 4, 3, false, &fit, NULL) == FC_ERR_NONFINITE, "Inf");
 	y[50] = -INFINITY;
-	CHECK(fc_knn_fit(y, 100, 4, 3, &fit, NULL) == FC_ERR_NONFINITE, "-Inf");
+	CHECK(fc_knn_fit(y, 100, 4, 3, false, &fit, NULL) == FC_ERR_NONFINITE, "-Inf");
 	y[50] = 3.0;
 	y[99] = NAN;
-	CHECK(fc_knn_fit(y, 100, 4, 3, &fit, NULL) == FC_ERR_NONFINITE, "NaN last");
+	CHECK(fc_knn_fit(y, 100, 4, 3, false, &fit, NULL) == FC_ERR_NONFINITE, "NaN last");
 	y[99] = 3.0;
+	y[7] = INFINITY;
+	CHECK(fc_knn_fit(y, 100, 4, 3, true, &fit, NULL) == FC_ERR_NONFINITE, "median Inf");
+	y[7] = 3.0;
 	{
 		static double yl[500];
 
 		make_series(yl, 500, 2, true, 10u);
 		yl[0] = NAN;
-		CHECK(fc_knn_fit(yl, 500, 2, 3, &fit, NULL) == FC_ERR_NONFINITE, "NaN before the stored part");
+		CHECK(fc_knn_fit(yl, 500, 2, 3, false, &fit, NULL) == FC_ERR_NONFINITE,
+			  "NaN before the stored part");
 	}
 
 	/* forecast arguments */
-	require_ok(fc_knn_fit(y, 100, 4, 3, &fit, NULL), "fit for forecast arguments");
+	require_ok(fc_knn_fit(y, 100, 4, 3, false, &fit, NULL), "fit for forecast arguments");
 	CHECK(fc_knn_forecast(&fit, 0, 0.95, mean, lo, hi) == FC_ERR_BAD_ARGUMENT, "h=0");
 	CHECK(fc_knn_forecast(&fit, -3, 0.95, mean, lo, hi) == FC_ERR_BAD_ARGUMENT, "h=-3");
 	for (i = 0; i < (int) (sizeof badlevel / sizeof badlevel[0]); i++)
@@ -695,22 +954,48 @@ check_bad_input(void)
 /* ------------------------------------------------------------------ */
 /* 6. flat storage */
 
-/* a packed model assembled field by field; returns its length */
+/*
+ * A version 2 packed model assembled field by field (median: slot 8, any
+ * value, to forge bad ones); returns its length.
+ */
 static int
-build(double *dst, int m, int k, int mult, int n, int nhist, int norigins,
-	  const double *sigma, const double *hist)
+build_med(double *dst, int m, int k, int mult, double median, int n, int nhist, int norigins,
+		  const double *sigma, const double *hist)
 {
 	dst[0] = 566.0;
-	dst[1] = 1.0;
+	dst[1] = 2.0;
 	dst[2] = m;
 	dst[3] = k;
 	dst[4] = mult;
 	dst[5] = n;
 	dst[6] = nhist;
 	dst[7] = norigins;
+	dst[8] = median;
 	memcpy(dst + HDR, sigma, sizeof(double) * m);
 	memcpy(dst + HDR + m, hist, sizeof(double) * nhist);
 	return HDR + m + nhist;
+}
+
+/* the same for a mean model: most forgeries are wrong elsewhere */
+static int
+build(double *dst, int m, int k, int mult, int n, int nhist, int norigins,
+	  const double *sigma, const double *hist)
+{
+	return build_med(dst, m, k, mult, 0.0, n, nhist, norigins, sigma, hist);
+}
+
+/*
+ * The version 1 form of a version 2 pack src[0..len-1] (the layout before
+ * the median slot: slot 8 dropped, the rest moved down one, version 1);
+ * returns its length.
+ */
+static int
+to_v1(const double *src, int len, double *dst)
+{
+	memcpy(dst, src, sizeof(double) * HDR_V1);
+	dst[1] = 1.0;
+	memcpy(dst + HDR_V1, src + HDR, sizeof(double) * (len - HDR));
+	return len - 1;
 }
 
 /* FC_OK expected: unpack, compare, free */
@@ -737,6 +1022,127 @@ rejects(const double *buf, int len)
 	return false;
 }
 
+/*
+ * The median slot and version 1 packs, on the fit of y[0..n-1] (k = 3)
+ * packed in buf[0..len-1].
+ */
+static void
+check_storage_versions(const FcKnnModel *fit, const double *y, int n, const double *buf,
+					   int len, int pass)
+{
+	static double f[1000],
+				v1[1000];
+	static const double badflag[] = {2.0, 0.5, NAN, -1.0, INFINITY, -INFINITY, 1e-300};
+	double		m1[40],
+				l1[40],
+				h1[40],
+				m2[40],
+				l2[40],
+				h2[40],
+				om[40],
+				ol[40],
+				oh[40];
+	FcKnnModel back,
+				other;
+	int			m = fit->m,
+				v1len,
+				i,
+				bad;
+
+	fc_knn_forecast(fit, 40, 0.9, m1, l1, h1);
+
+	/* slot 8: 0 or 1 only */
+	memcpy(f, buf, sizeof(double) * len);
+	for (i = 0; i < (int) (sizeof badflag / sizeof badflag[0]); i++)
+	{
+		f[8] = badflag[i];
+		CHECK(rejects(f, len), "median flag %g (%d)", badflag[i], pass);
+	}
+
+	/*
+	 * The other flag is accepted and obeyed: the forecasts are those of the
+	 * fit with the other combination (same history and k; the intervals,
+	 * from the stored sigma, are this fit's).
+	 */
+	f[8] = fit->median ? 0.0 : 1.0;
+	require_ok(fc_knn_unpack(f, len, &back), "flipped median flag");
+	require_ok(fc_knn_fit(y, n, m, 3, !fit->median, &other, NULL), "other combination");
+	CHECK(back.median == !fit->median && other.k == 3 && other.nhist == back.nhist &&
+		  fc_knn_packed_median(f, len) == !fit->median,
+		  "flipped median flag (%d): median %d", pass, (int) back.median);
+	fc_knn_forecast(&back, 40, 0.9, m2, l2, h2);
+	bad = 0;
+	for (i = 0; i < 40; i++)
+		bad += !close_to(h2[i] - m2[i], h1[i] - m1[i], 1e-12);
+	fc_knn_forecast(&other, 40, 0.9, om, ol, oh);
+	CHECK(memcmp(m2, om, sizeof m2) == 0 && memcmp(m2, m1, sizeof m2) != 0 && bad == 0,
+		  "flipped median flag (%d): forecasts are not those of the other combination", pass);
+	fc_knn_model_free(&back);
+	fc_knn_model_free(&other);
+
+	/*
+	 * Version 1: the same model without slot 8 unpacks as a mean model with
+	 * every other field as stored.  From a mean model that is the model
+	 * itself, forecasts bit for bit; from a median model, the mean's
+	 * forecasts with the median fit's sigma.
+	 */
+	v1len = to_v1(buf, len, v1);
+	CHECK(v1len == HDR_V1 + m + fit->nhist && v1[1] == 1.0 && v1[7] == fit->norigins &&
+		  v1[HDR_V1] == fit->sigma[0], "version 1 layout (%d)", pass);
+	CHECK(!fc_knn_packed_median(v1, v1len), "packed_median of version 1 (%d)", pass);
+	require_ok(fc_knn_unpack(v1, v1len, &back), "version 1 unpack");
+	CHECK(!back.median && back.m == fit->m && back.k == fit->k && back.n == fit->n &&
+		  back.nhist == fit->nhist && back.norigins == fit->norigins &&
+		  back.multiplicative == fit->multiplicative &&
+		  memcmp(back.sigma, fit->sigma, sizeof(double) * m) == 0 &&
+		  memcmp(back.hist, fit->hist, sizeof(double) * fit->nhist) == 0,
+		  "version 1 fields (%d): median %d", pass, (int) back.median);
+	fc_knn_forecast(&back, 40, 0.9, m2, l2, h2);
+	if (!fit->median)
+		CHECK(memcmp(m1, m2, sizeof m1) == 0 && memcmp(l1, l2, sizeof l1) == 0 &&
+			  memcmp(h1, h2, sizeof h1) == 0,
+			  "version 1 forecasts like the mean model (%d)", pass);
+	else
+	{
+		require_ok(fc_knn_fit(y, n, m, 3, false, &other, NULL), "mean fit");
+		fc_knn_forecast(&other, 40, 0.9, om, ol, oh);
+		bad = 0;
+		for (i = 0; i < 40; i++)
+			bad += !close_to(h2[i] - m2[i], h1[i] - m1[i], 1e-12);
+		CHECK(memcmp(m2, om, sizeof m2) == 0 && memcmp(m2, m1, sizeof m2) != 0 && bad == 0,
+			  "version 1 of a median model forecasts the mean (%d)", pass);
+		fc_knn_model_free(&other);
+	}
+	fc_knn_model_free(&back);
+
+	/* version 1 packs are validated like version 2 ones */
+	CHECK(rejects(v1, v1len - 1), "version 1 length - 1 (%d)", pass);
+	v1[v1len] = 1.0;
+	CHECK(rejects(v1, v1len + 1), "version 1 length + 1 (%d)", pass);
+	memcpy(f, v1, sizeof(double) * v1len);
+	f[0] = 565.0;
+	CHECK(rejects(f, v1len), "version 1 tag (%d)", pass);
+	memcpy(f, v1, sizeof(double) * v1len);
+	f[HDR_V1 + m + 5] = NAN;
+	CHECK(rejects(f, v1len), "version 1 NaN history value (%d)", pass);
+	memcpy(f, v1, sizeof(double) * v1len);
+	f[3] = 0;
+	CHECK(rejects(f, v1len), "version 1 k = 0 (%d)", pass);
+
+	/*
+	 * Version 2 on the version 1 layout: one slot short.  Slot 8 (sigma_1
+	 * there) is set to a valid flag, so that only the length is wrong; the
+	 * control, the same array as version 1, is accepted.
+	 */
+	memcpy(f, v1, sizeof(double) * v1len);
+	f[8] = 1.0;
+	CHECK(accepts(f, v1len), "version 1 with sigma_1 = 1 (%d)", pass);
+	f[1] = 2.0;
+	CHECK(rejects(f, v1len), "version 2 on the version 1 layout (%d)", pass);
+	f[8] = 0.0;
+	CHECK(rejects(f, v1len), "version 2 on the version 1 layout, slot 8 = 0 (%d)", pass);
+}
+
 static void
 check_storage(void)
 {
@@ -757,23 +1163,33 @@ check_storage(void)
 				len,
 				i;
 
-	for (pass = 0; pass < 3; pass++)
+	/*
+	 * Passes 0..2 (positive, signed, truncated) with the mean, 3..5 the same
+	 * with the median.
+	 */
+	for (pass = 0; pass < 6; pass++)
 	{
-		int			n = pass == 2 ? 500 : 150,
-					m = pass == 2 ? 2 : 6;
+		int			s = pass % 3,
+					n = s == 2 ? 500 : 150,
+					m = s == 2 ? 2 : 6;
+		bool		median = pass >= 3;
 
-		make_series(y, n, m, pass != 1, 300u + pass);
-		require_ok(fc_knn_fit(y, n, m, 3, &fit, NULL), "storage fit");
+		make_series(y, n, m, s != 1, 300u + s);
+		require_ok(fc_knn_fit(y, n, m, 3, median, &fit, NULL), "storage fit");
 		len = fc_knn_state_size(&fit);
-		CHECK(len == HDR + m + fit.nhist && fit.nhist == (pass == 2 ? 200 : n),
+		CHECK(len == HDR + m + fit.nhist && fit.nhist == (s == 2 ? 200 : n),
 			  "state size %d (nhist %d)", len, fit.nhist);
 		fc_knn_pack(&fit, buf);
-		CHECK(buf[0] == 566.0 && buf[1] == 1.0 && buf[2] == m && buf[3] == 3 &&
+		CHECK(buf[0] == 566.0 && buf[1] == 2.0 && buf[2] == m && buf[3] == 3 &&
 			  buf[4] == (fit.multiplicative ? 1.0 : 0.0) && buf[5] == n && buf[6] == fit.nhist &&
-			  buf[7] == fit.norigins, "packed header %d", pass);
+			  buf[7] == fit.norigins && buf[8] == (median ? 1.0 : 0.0) &&
+			  memcmp(buf + HDR, fit.sigma, sizeof(double) * m) == 0,
+			  "packed header %d", pass);
+		CHECK(fc_knn_packed_median(buf, len) == median, "packed_median %d", pass);
 		CHECK(fc_knn_unpack(buf, len, &back) == FC_OK, "unpack %d", pass);
 		CHECK(back.m == fit.m && back.k == fit.k && back.n == fit.n && back.nhist == fit.nhist &&
 			  back.norigins == fit.norigins && back.multiplicative == fit.multiplicative &&
+			  back.median == median &&
 			  memcmp(back.sigma, fit.sigma, sizeof(double) * m) == 0 &&
 			  memcmp(back.hist, fit.hist, sizeof(double) * fit.nhist) == 0, "unpacked fields %d", pass);
 		fc_knn_forecast(&fit, 40, 0.9, m1, l1, h1);
@@ -792,8 +1208,18 @@ check_storage(void)
 		f[0] = 567.0;
 		CHECK(rejects(f, len), "tag (%d)", pass);
 		memcpy(f, buf, sizeof(double) * len);
-		f[1] = 2.0;
-		CHECK(rejects(f, len), "version (%d)", pass);
+		f[1] = 3.0;
+		CHECK(rejects(f, len), "version 3 (%d)", pass);
+		f[1] = 0.0;
+		CHECK(rejects(f, len), "version 0 (%d)", pass);
+		f[1] = NAN;
+		CHECK(rejects(f, len), "version NaN (%d)", pass);
+		f[1] = 1.5;
+		CHECK(rejects(f, len), "version 1.5 (%d)", pass);
+		/* version 1 on the version 2 layout: one slot too many */
+		f[1] = 1.0;
+		CHECK(rejects(f, len), "version 1 with the median slot (%d)", pass);
+		check_storage_versions(&fit, y, n, buf, len, pass);
 		memcpy(f, buf, sizeof(double) * len);
 		f[3] = 0;
 		CHECK(rejects(f, len), "k = 0 (%d)", pass);
@@ -856,6 +1282,48 @@ check_storage(void)
 		hist[i] = 1.0 + (i * 7) % 5;
 	len = build(f, 2, 1, 1, 8, 8, 2, sig, hist);
 	CHECK(accepts(f, len), "forged base accepted");
+	/* the median flag: 1 and 0 give the median and the mean, nothing else passes */
+	len = build_med(f, 2, 1, 1, 1.0, 8, 8, 2, sig, hist);
+	CHECK(fc_knn_unpack(f, len, &back) == FC_OK && back.median && fc_knn_packed_median(f, len),
+		  "forged median flag 1: median %d", (int) back.median);
+	fc_knn_model_free(&back);
+	len = build_med(f, 2, 1, 1, 0.0, 8, 8, 2, sig, hist);
+	CHECK(fc_knn_unpack(f, len, &back) == FC_OK && !back.median && !fc_knn_packed_median(f, len),
+		  "forged median flag 0: median %d", (int) back.median);
+	fc_knn_model_free(&back);
+	len = build_med(f, 2, 1, 1, 2.0, 8, 8, 2, sig, hist);
+	CHECK(rejects(f, len), "forged median flag 2");
+	len = build_med(f, 2, 1, 1, 0.5, 8, 8, 2, sig, hist);
+	CHECK(rejects(f, len), "forged median flag 0.5");
+	len = build_med(f, 2, 1, 1, NAN, 8, 8, 2, sig, hist);
+	CHECK(rejects(f, len), "forged median flag NaN");
+	len = build_med(f, 2, 1, 1, -1.0, 8, 8, 2, sig, hist);
+	CHECK(rejects(f, len), "forged median flag -1");
+
+	/*
+	 * Version 1 forgeries: the base without slot 8, where sigma_1 = 1 now
+	 * sits; a version 1 pack is a mean model whatever that slot holds.
+	 */
+	len = build(f, 2, 1, 1, 8, 8, 2, sig, hist);
+	len = to_v1(f, len, buf);
+	CHECK(len == HDR_V1 + 2 + 8 && buf[8] == 1.0 && !fc_knn_packed_median(buf, len),
+		  "forged version 1: packed_median");
+	CHECK(fc_knn_unpack(buf, len, &back) == FC_OK && !back.median && back.k == 1 &&
+		  back.nhist == 8 && back.sigma[0] == 1.0 && back.sigma[1] == 2.0 &&
+		  memcmp(back.hist, hist, sizeof(double) * 8) == 0,
+		  "forged version 1 accepted as a mean model");
+	fc_knn_model_free(&back);
+	/* the version 1 checks are those of version 2: nhist < (k + 2) m; control 6 */
+	len = build(f, 2, 1, 1, 6, 6, 1, sig, hist);
+	len = to_v1(f, len, buf);
+	CHECK(accepts(buf, len), "forged version 1: nhist = (k + 2) m accepted");
+	len = build(f, 2, 1, 1, 5, 5, 1, sig, hist);
+	len = to_v1(f, len, buf);
+	CHECK(rejects(buf, len), "forged version 1: nhist < (k + 2) m");
+	/* shorter than any version 1 model: header and two values */
+	len = build(f, 2, 1, 1, 8, 8, 2, sig, hist);
+	len = to_v1(f, len, buf);
+	CHECK(rejects(buf, HDR_V1 + 1), "forged version 1 cut to %d values", HDR_V1 + 1);
 	/* m = 1 with nhist 9 keeps the length: only m is wrong */
 	len = build(f, 1, 1, 1, 9, 9, 2, sig, hist);
 	CHECK(len == HDR + 2 + 8 && rejects(f, len), "m = 1");
@@ -941,22 +1409,26 @@ check_constant(void)
 				t,
 				ok;
 
-	for (c = 0; c < 4; c++)
+	/* c = 0..3 mean, 4..7 median: every neighbour continues the constant */
+	for (c = 0; c < 8; c++)
 	{
+		double		level = levels[c % 4];
+
 		for (t = 0; t < 60; t++)
-			y[t] = levels[c];
-		require_ok(fc_knn_fit(y, 60, 3, 3, &fit, resid), "constant fit");
-		CHECK(fit.multiplicative == (levels[c] > 0), "constant %g mode %d", levels[c],
+			y[t] = level;
+		require_ok(fc_knn_fit(y, 60, 3, 3, c >= 4, &fit, resid), "constant fit");
+		CHECK(fit.multiplicative == (level > 0), "constant %g mode %d", level,
 			  (int) fit.multiplicative);
 		fc_knn_forecast(&fit, 30, 0.95, mean, lo, hi);
 		ok = 1;
 		for (t = 0; t < 30; t++)
-			ok &= mean[t] == levels[c] && lo[t] == levels[c] && hi[t] == levels[c];
+			ok &= mean[t] == level && lo[t] == level && hi[t] == level;
 		for (t = 0; t < 3; t++)
 			ok &= fit.sigma[t] == 0.0;
 		for (t = 12; t < 60; t++)
 			ok &= resid[t] == 0.0;
-		CHECK(ok, "constant %g forecasts the constant, zero sigma and residuals", levels[c]);
+		CHECK(ok, "constant %g (%s) forecasts the constant, zero sigma and residuals", level,
+			  c >= 4 ? "median" : "mean");
 		fc_knn_model_free(&fit);
 	}
 
@@ -971,7 +1443,7 @@ check_constant(void)
 		 * (t = 36..39) is A.  k = 1: its nearest is the most recent of the
 		 * identical A cycles (distance 0), t = 28..31, followed by B then A.
 		 */
-		require_ok(fc_knn_fit(w, 40, 4, 1, &fit, NULL), "analog fit");
+		require_ok(fc_knn_fit(w, 40, 4, 1, false, &fit, NULL), "analog fit");
 		CHECK(fit.multiplicative, "analog fit multiplicative");
 		fc_knn_forecast(&fit, 8, 0.9, mean, lo, hi);
 		CHECK(close_to(mean[0], 10, 1e-14) && close_to(mean[1], 10, 1e-14) &&
@@ -1015,16 +1487,18 @@ make_hourly(double *y, int n, bool positive, unsigned int seed)
 }
 
 /*
- * Fit y[0..n-1] with FC_KNN_CHOOSE_K: the k chosen must be the reference's
- * (and expect_k when >= 0); the model, residuals, forecasts (h steps) and
- * intervals must equal bit for bit those of a fit with that k given, and
- * the reference to 1e-12.  expect_nusable (>= 0): how many of the choices
- * the reference found usable.  Returns the reference's k.
+ * Fit y[0..n-1] with FC_KNN_CHOOSE_K, the neighbours combined by median or
+ * mean: the k chosen must be the reference's (and expect_k when >= 0),
+ * chosen with the same combination; the model, residuals, forecasts (h
+ * steps) and intervals must equal bit for bit those of a fit with that k
+ * given, and the reference to 1e-12.  expect_nusable (>= 0): how many of the
+ * choices the reference found usable.  Returns the reference's k.
  */
 static int
-check_choose(const char *what, const double *y, int n, int m, int h, int expect_mult,
-			 int expect_k, int expect_nusable)
+check_choose(const char *what0, const double *y, int n, int m, bool median, int h,
+			 int expect_mult, int expect_k, int expect_nusable)
 {
+	char		what[160];
 	int			nx = ref_stored(n, m),
 				start = n - nx,
 				nu,
@@ -1043,18 +1517,20 @@ check_choose(const char *what, const double *y, int n, int m, int h, int expect_
 	FcKnnModel chosen,
 				given;
 
-	refk = ref_choose_k(y + start, nx, m, mult, sums, &nu, &norig);
+	snprintf(what, sizeof what, "%s, %s", what0, median ? "median" : "mean");
+	refk = ref_choose_k(y + start, nx, m, mult, median, sums, &nu, &norig);
 	CHECK(expect_k < 0 || refk == expect_k, "%s: reference chose k = %d, expected %d", what,
 		  refk, expect_k);
 	CHECK(expect_nusable < 0 || nu == expect_nusable, "%s: reference has %d usable k, expected %d",
 		  what, nu, expect_nusable);
-	require_ok(fc_knn_fit(y, n, m, FC_KNN_CHOOSE_K, &chosen, r1), what);
+	require_ok(fc_knn_fit(y, n, m, FC_KNN_CHOOSE_K, median, &chosen, r1), what);
 	CHECK(chosen.k == refk, "%s: chose k = %d, reference %d (sums %.17g %.17g %.17g %.17g %.17g)",
 		  what, chosen.k, refk, sums[0], sums[1], sums[2], sums[3], sums[4]);
-	require_ok(fc_knn_fit(y, n, m, refk, &given, r2), what);
+	require_ok(fc_knn_fit(y, n, m, refk, median, &given, r2), what);
 	CHECK(chosen.m == given.m && chosen.k == given.k && chosen.n == given.n &&
 		  chosen.nhist == given.nhist && chosen.norigins == given.norigins &&
-		  chosen.multiplicative == given.multiplicative &&
+		  chosen.multiplicative == given.multiplicative && chosen.median == median &&
+		  given.median == median &&
 		  memcmp(chosen.sigma, given.sigma, sizeof(double) * m) == 0 &&
 		  memcmp(chosen.hist, given.hist, sizeof(double) * given.nhist) == 0 &&
 		  memcmp(r1, r2, sizeof(double) * n) == 0,
@@ -1077,7 +1553,7 @@ check_choose(const char *what, const double *y, int n, int m, int h, int expect_
 	free(l2);
 	free(h2);
 	/* and against the reference with its k (forecasts, residuals, sigma) */
-	check_against_reference_k(what, y, n, m, FC_KNN_CHOOSE_K, refk, h, expect_mult);
+	check_against_reference_k(what0, y, n, m, FC_KNN_CHOOSE_K, refk, median, h, expect_mult);
 	return refk;
 }
 
@@ -1093,49 +1569,59 @@ check_choose_series(void)
 				pass,
 				seed,
 				distinct,
+				med,
 				k,
 				i;
 
-	/* n = 200 (not a multiple of 7), h = 250 > n - m */
-	make_series(y, 200, 7, true, 12345u);
-	check_choose("choose: positive m=7 n=200", y, 200, 7, 250, 1, -1, 5);
-	make_series(y, 200, 7, false, 777u);
-	check_choose("choose: signed m=7 n=200", y, 200, 7, 250, 0, -1, 5);
-	/* hourly-like, 40 days, h = 1000 > n - m */
-	make_hourly(y, 960, true, 2468u);
-	check_choose("choose: hourly positive m=24 n=960", y, 960, 24, 1000, 1, -1, 5);
-	make_hourly(y, 960, false, 1357u);
-	check_choose("choose: hourly signed m=24 n=960", y, 960, 24, 1000, 0, -1, 5);
-	/* exactly 5m: only 1, 2, 3 (one origin, 4m); 6m: still 1, 2, 3 */
-	make_series(y, 35, 7, true, 99u);
-	check_choose("choose: positive n=5m m=7", y, 35, 7, 40, 1, -1, 3);
-	make_series(y, 35, 7, false, 98u);
-	check_choose("choose: signed n=5m m=7", y, 35, 7, 40, 0, -1, 3);
-	make_hourly(y, 120, true, 97u);
-	check_choose("choose: hourly n=5m m=24", y, 120, 24, 130, 1, -1, 3);
-	make_series(y, 42, 7, true, 96u);
-	check_choose("choose: positive n=6m m=7", y, 42, 7, 50, 1, -1, 3);
-	/* 7m: 5 becomes usable (one origin, 6m); 10m: 8 */
-	make_series(y, 49, 7, true, 95u);
-	check_choose("choose: positive n=7m m=7", y, 49, 7, 60, 1, -1, 4);
-	make_series(y, 49, 7, false, 94u);
-	check_choose("choose: signed n=7m m=7", y, 49, 7, 60, 0, -1, 4);
-	make_series(y, 69, 7, true, 93u);
-	check_choose("choose: positive n=10m-1 m=7", y, 69, 7, 80, 1, -1, 4);
-	make_series(y, 70, 7, true, 93u);
-	check_choose("choose: positive n=10m m=7", y, 70, 7, 80, 1, -1, 5);
-	/* longer than 100 m: chosen on the last 200 of 500 points */
-	make_series(y, 500, 2, true, 4242u);
-	y[10] = -5.0;
-	check_choose("choose: m=2 n=500 (truncated)", y, 500, 2, 260, 1, -1, 5);
+	/* every named series with the mean (med 0) and the median (med 1) */
+	for (med = 0; med < 2; med++)
+	{
+		bool		median = med == 1;
+
+		/* n = 200 (not a multiple of 7), h = 250 > n - m */
+		make_series(y, 200, 7, true, 12345u);
+		check_choose("choose: positive m=7 n=200", y, 200, 7, median, 250, 1, -1, 5);
+		make_series(y, 200, 7, false, 777u);
+		check_choose("choose: signed m=7 n=200", y, 200, 7, median, 250, 0, -1, 5);
+		/* hourly-like, 40 days, h = 1000 > n - m */
+		make_hourly(y, 960, true, 2468u);
+		check_choose("choose: hourly positive m=24 n=960", y, 960, 24, median, 1000, 1, -1, 5);
+		make_hourly(y, 960, false, 1357u);
+		check_choose("choose: hourly signed m=24 n=960", y, 960, 24, median, 1000, 0, -1, 5);
+		/* exactly 5m: only 1, 2, 3 (one origin, 4m); 6m: still 1, 2, 3 */
+		make_series(y, 35, 7, true, 99u);
+		check_choose("choose: positive n=5m m=7", y, 35, 7, median, 40, 1, -1, 3);
+		make_series(y, 35, 7, false, 98u);
+		check_choose("choose: signed n=5m m=7", y, 35, 7, median, 40, 0, -1, 3);
+		make_hourly(y, 120, true, 97u);
+		check_choose("choose: hourly n=5m m=24", y, 120, 24, median, 130, 1, -1, 3);
+		make_series(y, 42, 7, true, 96u);
+		check_choose("choose: positive n=6m m=7", y, 42, 7, median, 50, 1, -1, 3);
+		/* 7m: 5 becomes usable (one origin, 6m); 10m: 8 */
+		make_series(y, 49, 7, true, 95u);
+		check_choose("choose: positive n=7m m=7", y, 49, 7, median, 60, 1, -1, 4);
+		make_series(y, 49, 7, false, 94u);
+		check_choose("choose: signed n=7m m=7", y, 49, 7, median, 60, 0, -1, 4);
+		make_series(y, 69, 7, true, 93u);
+		check_choose("choose: positive n=10m-1 m=7", y, 69, 7, median, 80, 1, -1, 4);
+		make_series(y, 70, 7, true, 93u);
+		check_choose("choose: positive n=10m m=7", y, 70, 7, median, 80, 1, -1, 5);
+		/* longer than 100 m: chosen on the last 200 of 500 points */
+		make_series(y, 500, 2, true, 4242u);
+		y[10] = -5.0;
+		check_choose("choose: m=2 n=500 (truncated)", y, 500, 2, median, 260, 1, -1, 5);
+	}
 
 	/*
 	 * Many series: the choice agrees with the reference's, and between them
-	 * they exercise every choice (5 at 7m, 8 at 10m and more).
+	 * they exercise every choice (5 at 7m, 8 at 10m and more); si = 0..4
+	 * with the mean, 5..9 the same series with the median.
 	 */
-	for (si = 0; si < 5; si++)
+	for (si = 0; si < 10; si++)
 	{
-		int			n = sizes[si];
+		int			n = sizes[si % 5];
+		bool		median = si >= 5;
+		const char *comb = median ? "median" : "mean";
 
 		memset(counts, 0, sizeof counts);
 		mism[0] = mism[1] = 0;
@@ -1150,34 +1636,35 @@ check_choose_series(void)
 				bool		mult;
 
 				if (seed % 2)
-					make_series(y, n, 7, pass == 0, 1000u * si + seed);
+					make_series(y, n, 7, pass == 0, 1000u * (si % 5) + seed);
 				else
 				{
 					/* noise about a fixed weekly shape: averaging pays */
-					lcg_state = 7000u * si + seed;
+					lcg_state = 7000u * (si % 5) + seed;
 					for (i = 0; i < n; i++)
 						y[i] = (pass == 0 ? 50.0 : 0.0) + 4.0 * sin(2.0 * M_PI * (i % 7) / 7) +
 							(pass == 0 ? 20.0 : 6.0) * (lcg() - 0.5);
 				}
 				mult = ref_multiplicative(y, n, 7);
-				refk = ref_choose_k(y, n, 7, mult, sums, &nu, &norig);
-				if (fc_knn_fit(y, n, 7, FC_KNN_CHOOSE_K, &fit, NULL) != FC_OK)
+				refk = ref_choose_k(y, n, 7, mult, median, sums, &nu, &norig);
+				if (fc_knn_fit(y, n, 7, FC_KNN_CHOOSE_K, median, &fit, NULL) != FC_OK)
 				{
 					mism[pass]++;
 					continue;
 				}
-				if (fit.k != refk || fit.multiplicative != mult)
+				if (fit.k != refk || fit.multiplicative != mult || fit.median != median)
 				{
 					if (mism[pass]++ < 3)
-						printf("  n=%d pass %d seed %d: chose %d, reference %d\n", n, pass, seed,
-							   fit.k, refk);
+						printf("  n=%d %s pass %d seed %d: chose %d, reference %d\n", n, comb,
+							   pass, seed, fit.k, refk);
 				}
 				counts[pass][refk]++;
 				fc_knn_model_free(&fit);
 			}
 		for (pass = 0; pass < 2; pass++)
 		{
-			snprintf(what, sizeof what, "sweep n=%d %s", n, pass == 0 ? "positive" : "signed");
+			snprintf(what, sizeof what, "sweep n=%d %s %s", n, pass == 0 ? "positive" : "signed",
+					 comb);
 			CHECK(mism[pass] == 0, "%s: %d of 40 choices differ from the reference", what,
 				  mism[pass]);
 		}
@@ -1187,14 +1674,15 @@ check_choose_series(void)
 		for (i = 1; i <= 8; i++)
 			distinct += counts[0][i] + counts[1][i] > 0;
 		CHECK(counts[0][k] + counts[1][k] > 0 && distinct >= 3,
-			  "sweep n=%d: k = %d chosen %d times, %d distinct (1 2 3 5 8: %d %d %d %d %d)",
-			  n, k, counts[0][k] + counts[1][k], distinct,
+			  "sweep n=%d %s: k = %d chosen %d times, %d distinct (1 2 3 5 8: %d %d %d %d %d)",
+			  n, comb, k, counts[0][k] + counts[1][k], distinct,
 			  counts[0][1] + counts[1][1], counts[0][2] + counts[1][2],
 			  counts[0][3] + counts[1][3], counts[0][5] + counts[1][5],
 			  counts[0][8] + counts[1][8]);
 		CHECK(counts[0][4] + counts[1][4] + counts[0][6] + counts[1][6] + counts[0][7] +
 			  counts[1][7] == 0 && (n >= 49 || counts[0][5] + counts[1][5] == 0) &&
-			  (n >= 70 || counts[0][8] + counts[1][8] == 0), "sweep n=%d: only usable choices", n);
+			  (n >= 70 || counts[0][8] + counts[1][8] == 0), "sweep n=%d %s: only usable choices",
+			  n, comb);
 	}
 }
 
@@ -1207,10 +1695,12 @@ check_choose_series(void)
  * query (cycle 8..15) has exactly one earlier cycle of its shape, followed
  * by the very cycle that follows the query: k = 1 forecasts exactly (in
  * integers, no rounding), while k >= 2 averages in cycles of other shapes,
- * followed by other values.  So k = 1, with zero error.
+ * followed by other values.  So k = 1, with zero error, whether the
+ * neighbours are combined by mean or by median (k = 2: the median of two is
+ * their mean; k >= 3: the median of continuations of other shapes misses).
  */
 static void
-check_choose_constructed(void)
+check_choose_constructed_comb(bool median)
 {
 	static const double cyc[8][4] = {
 		{0, 4, -2, 2}, {3, -1, 1, 5}, {-4, 0, 6, 2}, {1, 1, -3, 5},
@@ -1226,6 +1716,7 @@ check_choose_constructed(void)
 				lo[40],
 				hi[40];
 	FcKnnModel fit;
+	const char *comb = median ? "median" : "mean";
 	int			c,
 				i,
 				t,
@@ -1241,21 +1732,22 @@ check_choose_constructed(void)
 			yp[4 * c + i] = cyc[c % 8][i] + 10.0;
 		}
 	CHECK(!ref_multiplicative(y, 64, 4), "repeats: additive (reference)");
-	refk = ref_choose_k(y, 64, 4, false, sums, &nu, &norig);
+	refk = ref_choose_k(y, 64, 4, false, median, sums, &nu, &norig);
 	CHECK(refk == 1 && nu == 5 && norig == 7 && sums[0] == 0.0 && sums[1] > 0.0 &&
 		  sums[2] > 0.0 && sums[3] > 0.0 && sums[4] > 0.0,
-		  "repeats: reference k %d usable %d origins %d sums %g %g %g %g %g", refk, nu, norig,
-		  sums[0], sums[1], sums[2], sums[3], sums[4]);
-	check_choose("choose: exact repeats", y, 64, 4, 40, 0, 1, 5);
-	require_ok(fc_knn_fit(y, 64, 4, FC_KNN_CHOOSE_K, &fit, resid), "repeats");
-	CHECK(fit.k == 1 && !fit.multiplicative && fit.norigins == 14, "repeats: k %d mult %d origins %d",
-		  fit.k, (int) fit.multiplicative, fit.norigins);
+		  "repeats (%s): reference k %d usable %d origins %d sums %g %g %g %g %g", comb, refk,
+		  nu, norig, sums[0], sums[1], sums[2], sums[3], sums[4]);
+	check_choose("choose: exact repeats", y, 64, 4, median, 40, 0, 1, 5);
+	require_ok(fc_knn_fit(y, 64, 4, FC_KNN_CHOOSE_K, median, &fit, resid), "repeats");
+	CHECK(fit.k == 1 && !fit.multiplicative && fit.median == median && fit.norigins == 14,
+		  "repeats (%s): k %d mult %d origins %d", comb, fit.k, (int) fit.multiplicative,
+		  fit.norigins);
 	ok = 1;
 	for (t = 0; t < 8; t++)
 		ok &= isnan(resid[t]);
 	for (t = 36; t < 64; t++)
 		ok &= resid[t] == 0.0;
-	CHECK(ok, "repeats: residuals NaN before 2m, zero from 9m");
+	CHECK(ok, "repeats (%s): residuals NaN before 2m, zero from 9m", comb);
 	/*
 	 * The final query (S7) has its one copy at cycle 7: steps 1..32 replay
 	 * what followed it (beyond, older candidates take over).
@@ -1264,12 +1756,12 @@ check_choose_constructed(void)
 	ok = 1;
 	for (t = 0; t < 32; t++)
 		ok &= mean[t] == y[32 + t];
-	CHECK(ok, "repeats: forecasts replay cycles 8..15: %g %g %g %g", mean[0], mean[1], mean[2],
-		  mean[3]);
+	CHECK(ok, "repeats (%s): forecasts replay cycles 8..15: %g %g %g %g", comb, mean[0], mean[1],
+		  mean[2], mean[3]);
 	fc_knn_model_free(&fit);
 	/* the same raised by 10: multiplicative, k = 1 still best */
 	CHECK(ref_multiplicative(yp, 64, 4), "repeats + 10: multiplicative (reference)");
-	check_choose("choose: exact repeats + 10", yp, 64, 4, 40, 1, 1, 5);
+	check_choose("choose: exact repeats + 10", yp, 64, 4, median, 40, 1, 1, 5);
 
 	/*
 	 * Ties: every k forecasts exactly, so all sums are 0 and the smallest k
@@ -1283,11 +1775,12 @@ check_choose_constructed(void)
 
 		for (t = 0; t < 50; t++)
 			y[t] = levels[c];
-		refk = ref_choose_k(y, 50, 5, levels[c] > 0, sums, &nu, &norig);
+		refk = ref_choose_k(y, 50, 5, levels[c] > 0, median, sums, &nu, &norig);
 		CHECK(refk == 1 && nu == 5 && norig == 1 && sums[0] == 0.0 && sums[4] == 0.0,
-			  "constant %g: reference k %d sums %g %g", levels[c], refk, sums[0], sums[4]);
+			  "constant %g (%s): reference k %d sums %g %g", levels[c], comb, refk, sums[0],
+			  sums[4]);
 		snprintf(what, sizeof what, "choose: constant %g", levels[c]);
-		check_choose(what, y, 50, 5, 60, levels[c] > 0, 1, 5);
+		check_choose(what, y, 50, 5, median, 60, levels[c] > 0, 1, 5);
 	}
 	for (c = 0; c < 2; c++)
 	{
@@ -1295,18 +1788,27 @@ check_choose_constructed(void)
 
 		for (t = 0; t < 60; t++)
 			y[t] = per[c][t % 5];
-		refk = ref_choose_k(y, 60, 5, c == 1, sums, &nu, &norig);
+		refk = ref_choose_k(y, 60, 5, c == 1, median, sums, &nu, &norig);
 		CHECK(refk == 1 && nu == 5 && norig == 3 && sums[0] == 0.0 && sums[1] == 0.0 &&
 			  sums[2] == 0.0 && sums[3] == 0.0 && sums[4] == 0.0,
-			  "periodic %d: reference k %d sums %g %g %g %g %g", c, refk, sums[0], sums[1],
-			  sums[2], sums[3], sums[4]);
+			  "periodic %d (%s): reference k %d sums %g %g %g %g %g", c, comb, refk, sums[0],
+			  sums[1], sums[2], sums[3], sums[4]);
 		snprintf(what, sizeof what, "choose: periodic %s", c ? "positive" : "signed");
-		check_choose(what, y, 60, 5, 70, c, 1, 5);
+		check_choose(what, y, 60, 5, median, 70, c, 1, 5);
 		/* and k = 1 wins only by the tie rule: k = 8 has no larger error */
-		require_ok(fc_knn_fit(y, 60, 5, 8, &fit, resid), "periodic k=8");
-		CHECK(fit.sigma[0] == 0.0 && fit.sigma[4] == 0.0, "periodic %d: k = 8 exact too", c);
+		require_ok(fc_knn_fit(y, 60, 5, 8, median, &fit, resid), "periodic k=8");
+		CHECK(fit.sigma[0] == 0.0 && fit.sigma[4] == 0.0, "periodic %d (%s): k = 8 exact too",
+			  c, comb);
 		fc_knn_model_free(&fit);
 	}
+}
+
+/* the constructed series with each combination of the neighbours */
+static void
+check_choose_constructed(void)
+{
+	check_choose_constructed_comb(false);
+	check_choose_constructed_comb(true);
 }
 
 /* too short for the choice: n < 5m (even where k = 1 or 2 would fit) */
@@ -1321,29 +1823,29 @@ check_choose_short(void)
 	make_series(y, 200, 7, true, 55u);
 	for (i = 0; i < (int) (sizeof ns / sizeof ns[0]); i++)
 	{
-		CHECK(fc_knn_fit(y, ns[i], 7, FC_KNN_CHOOSE_K, &fit, NULL) == FC_ERR_TOO_SHORT &&
+		CHECK(fc_knn_fit(y, ns[i], 7, FC_KNN_CHOOSE_K, false, &fit, NULL) == FC_ERR_TOO_SHORT &&
 			  fit.sigma == NULL && fit.hist == NULL, "choose: n=%d m=7 too short", ns[i]);
 	}
-	CHECK(fc_knn_fit(y, 119, 24, FC_KNN_CHOOSE_K, &fit, NULL) == FC_ERR_TOO_SHORT,
+	CHECK(fc_knn_fit(y, 119, 24, FC_KNN_CHOOSE_K, false, &fit, NULL) == FC_ERR_TOO_SHORT,
 		  "choose: n=119 m=24 too short");
-	CHECK(fc_knn_fit(y, 9, 2, FC_KNN_CHOOSE_K, &fit, NULL) == FC_ERR_TOO_SHORT,
+	CHECK(fc_knn_fit(y, 9, 2, FC_KNN_CHOOSE_K, false, &fit, NULL) == FC_ERR_TOO_SHORT,
 		  "choose: n=9 m=2 too short");
 	/* the contrast: k = 1 given fits 3m, and the choice fits 5m */
-	require_ok(fc_knn_fit(y, 21, 7, 1, &fit, NULL), "k=1 n=3m");
+	require_ok(fc_knn_fit(y, 21, 7, 1, false, &fit, NULL), "k=1 n=3m");
 	fc_knn_model_free(&fit);
-	require_ok(fc_knn_fit(y, 35, 7, FC_KNN_CHOOSE_K, &fit, NULL), "choose n=5m");
+	require_ok(fc_knn_fit(y, 35, 7, FC_KNN_CHOOSE_K, false, &fit, NULL), "choose n=5m");
 	CHECK(fit.k >= 1 && fit.k <= 3 && fit.norigins == 4 - fit.k,
 		  "choose n=5m: k %d norigins %d", fit.k, fit.norigins);
 	fc_knn_model_free(&fit);
-	require_ok(fc_knn_fit(y, 10, 2, FC_KNN_CHOOSE_K, &fit, NULL), "choose n=10 m=2");
+	require_ok(fc_knn_fit(y, 10, 2, FC_KNN_CHOOSE_K, false, &fit, NULL), "choose n=10 m=2");
 	fc_knn_model_free(&fit);
 	/* other arguments are still checked */
-	CHECK(fc_knn_fit(y, 200, 1, FC_KNN_CHOOSE_K, &fit, NULL) == FC_ERR_BAD_ARGUMENT,
+	CHECK(fc_knn_fit(y, 200, 1, FC_KNN_CHOOSE_K, false, &fit, NULL) == FC_ERR_BAD_ARGUMENT,
 		  "choose: m=1");
-	CHECK(fc_knn_fit(NULL, 200, 7, FC_KNN_CHOOSE_K, &fit, NULL) == FC_ERR_BAD_ARGUMENT,
+	CHECK(fc_knn_fit(NULL, 200, 7, FC_KNN_CHOOSE_K, false, &fit, NULL) == FC_ERR_BAD_ARGUMENT,
 		  "choose: y NULL");
 	y[3] = NAN;
-	CHECK(fc_knn_fit(y, 200, 7, FC_KNN_CHOOSE_K, &fit, NULL) == FC_ERR_NONFINITE,
+	CHECK(fc_knn_fit(y, 200, 7, FC_KNN_CHOOSE_K, false, &fit, NULL) == FC_ERR_NONFINITE,
 		  "choose: NaN");
 }
 
@@ -1351,6 +1853,7 @@ int
 main(void)
 {
 	check_hand();
+	check_hand_median();
 	check_reference();
 	check_properties();
 	check_bad_input();
