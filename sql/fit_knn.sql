@@ -119,6 +119,14 @@ SELECT j->>'method' AS method, j->>'fallback' AS fallback
 FROM (SELECT forecastin.model_info(forecastin.fit(t, y, 'knn', '{"period": 4}')) j FROM kn WHERE t <= 3) s;
 SELECT j->>'method' AS method
 FROM (SELECT forecastin.model_info(forecastin.fit(t, y, 'knn', '{"period": 4, "short": "error"}')) j FROM kn WHERE t <= 19) s;
+-- a period longer than knn compares (5 cycles would exceed the 50,000
+-- points it stores): snaive, whatever the length
+SELECT j->>'method' AS method, j->>'fallback' AS fallback
+FROM (SELECT forecastin.model_info(forecastin.fit(g, (g % 10001)::float8, 'knn', '{"period": 10001}')) j
+      FROM generate_series(1, 20002) g) s;
+SELECT j->>'method' AS method, j->>'form' AS form
+FROM (SELECT forecastin.model_info(forecastin.fit(g, (g % 10000)::float8 + 1, 'knn', '{"period": 10000}')) j
+      FROM generate_series(1, 50000) g) s;
 -- exactly 5 cycles is enough
 SELECT forecastin.model_info(forecastin.fit(t, y, 'knn', '{"period": 4}'))->>'method' AS method FROM kn WHERE t <= 20;
 -- one row, empty input

@@ -46,7 +46,7 @@ report_fallbacks(void)
 			(errmsg_plural("%d series fitted with a simpler method than requested",
 						   "%d series fitted with a simpler method than requested",
 						   count, count),
-			 errdetail("%d too short for the method or its season, %d with a season longer than ETS estimates, %d other.",
+			 errdetail("%d too short for the method or its season, %d with a season longer than the method handles, %d other.",
 					   short_, long_, count - short_ - long_),
 			 errhint("forecastin.model_info(m)->>'fallback' says why for each model.")));
 }

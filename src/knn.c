@@ -20,8 +20,6 @@
 #define PACK_VERSION 2.0
 #define PACK_HEADER 9
 #define PACK_HEADER_V1 8
-/* Longest stored history: model states stay far below model.c's limit. */
-#define FC_KNN_MAX_HIST 50000
 
 /* The numbers of neighbours fc_knn_fit chooses from (k = FC_KNN_CHOOSE_K). */
 static const int k_choices[] = {1, 2, 3, 5, 8};

@@ -66,6 +66,10 @@
 #define FC_KNN_CHOOSE_K 0		/* k argument: choose per series */
 #define FC_KNN_MAX_K 50
 #define FC_KNN_MAX_CYCLES 100
+/* Longest stored history: model states stay far below model.c's limit. */
+#define FC_KNN_MAX_HIST 50000
+/* Longest period: k = 3 needs (3 + 2) m stored points. */
+#define FC_KNN_MAX_PERIOD (FC_KNN_MAX_HIST / (FC_KNN_DEFAULT_K + 2))
 
 typedef struct FcKnnModel
 {

@@ -859,7 +859,8 @@ fc_fit_series(const double *y, int n, int m, FcMethod requested, const FcOptions
 				/* as snaive does without a cycle, or with too few of them */
 				model = m > 1 && n >= m ? fit_simple(y, n, m, FC_METHOD_SNAIVE) :
 					fit_simple(y, n, 1, FC_METHOD_NAIVE);
-				note_fallback(model, m > 1 && n >= m ? FC_FALLBACK_SHORT : FC_FALLBACK_SHORT_SEASONAL,
+				note_fallback(model, m > FC_KNN_MAX_PERIOD && n >= m ? FC_FALLBACK_LONG_PERIOD :
+							  m > 1 && n >= m ? FC_FALLBACK_SHORT : FC_FALLBACK_SHORT_SEASONAL,
 							  opts, requested, n, m);
 			}
 			break;

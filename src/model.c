@@ -431,8 +431,12 @@ fc_model_fallback_reason(const FcModel *m, char *buf, size_t len)
 					 m->n, fc_method_name(m->requested), fc_method_name(m->method));
 			break;
 		case FC_FALLBACK_LONG_PERIOD:
-			snprintf(buf, len, "seasonal period %d exceeds %d, the longest season ETS estimates; fitted without seasonality",
-					 m->detected_period, FC_ETS_MAX_PERIOD);
+			if (m->requested == FC_METHOD_KNN)
+				snprintf(buf, len, "seasonal period %d exceeds %d, the longest cycle knn compares; fitted %s",
+						 m->detected_period, FC_KNN_MAX_PERIOD, fc_method_name(m->method));
+			else
+				snprintf(buf, len, "seasonal period %d exceeds %d, the longest season ETS estimates; fitted without seasonality",
+						 m->detected_period, FC_ETS_MAX_PERIOD);
 			break;
 		case FC_FALLBACK_NONPOSITIVE:
 			snprintf(buf, len, "multiplicative seasonality needs positive values; fitted additive seasonality");
