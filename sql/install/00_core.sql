@@ -169,7 +169,7 @@ CREATE FUNCTION residuals(m model)
 	LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 100;
 
 COMMENT ON FUNCTION residuals(model) IS
-'One-step in-sample residuals y - yhat of the fitted model, one row per time step (NULL where the method has none). t is NULL for bigint time: use the two-argument form.';
+'In-sample residuals y - yhat of the fitted model, one row per time step: one-step errors, except for knn, whose residuals are the errors of its in-sample forecasts one cycle ahead (NULL where the method has none). t is NULL for bigint time: use the two-argument form.';
 
 CREATE FUNCTION residuals(m model, t_type anyelement)
 	RETURNS TABLE (t anyelement, resid float8)
