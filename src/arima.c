@@ -70,6 +70,9 @@
 #endif
 #define ROOT_MARGIN			1.01	/* auto: reject roots of modulus < this */
 #define MAX_CAND			160
+#ifndef ARIMA_SKIP_SEASONAL_MA
+#define ARIMA_SKIP_SEASONAL_MA 1	/* 0: refit every candidate, as R does */
+#endif
 
 /* ------------------------------------------------------------------ */
 /* polynomial helpers */
@@ -2084,6 +2087,16 @@ model_roots_ok(const FcArimaModel *f)
 	return true;
 }
 
+/* Has the seasonal MA polynomial a root within the margin (see above)? */
+static bool
+seasonal_ma_at_boundary(const FcArimaModel *f)
+{
+	double		work[4 * (FC_ARIMA_MAX_PQ + 2)];
+
+	return f->spec.Q > 0 &&
+		!ma_roots_outside(f->Theta, f->spec.Q, pow(ROOT_MARGIN, (double) f->spec.m), work);
+}
+
 static double
 auto_try(AutoCtx *A, int p, int q, int P, int Q, bool c)
 {
@@ -2342,8 +2355,23 @@ fc_arima_auto(const double *y, int n, int m, const FcArimaControl *ctl,
 	}
 	else
 	{
-		/* refit by exact ML in order of the CSS criterion */
-		bool		done = false;
+		/*
+		 * Refit by exact ML in order of the CSS criterion.  Unlike R, once
+		 * an ML fit puts the seasonal MA at the invertibility boundary
+		 * (Theta(B^m) with a root of modulus below ROOT_MARGIN), the
+		 * candidates with a seasonal MA part and the same constant setting
+		 * are not refitted: that root is the mark of a seasonal difference
+		 * that removed a fixed seasonal pattern (Theta -> -1 cancels
+		 * 1 - B^m), which the non-seasonal orders rarely change, and each
+		 * such refit costs a full ML optimisation (large state, slow
+		 * filter convergence) that mostly ends the same way.  The constant
+		 * does change it (R's Seatbelts choice, (1,0,1)(0,1,1)[12], is
+		 * invertible only without drift), hence one flag per setting.  On
+		 * M4 hourly these refits were 77 % of the seasonal ARIMA search's
+		 * time; see test/bench/README.md for what skipping them changed.
+		 */
+		bool		done = false,
+					skip_seasonal_ma[2] = {false, false};	/* without, with constant */
 
 		while (!done)
 		{
@@ -2352,7 +2380,9 @@ fc_arima_auto(const double *y, int n, int m, const FcArimaControl *ctl,
 			FcArimaModel fit;
 
 			for (i = 0; i < A->ncand; i++)
-				if (isfinite(A->cand[i].ic) && (bi < 0 || A->cand[i].ic < A->cand[bi].ic))
+				if (isfinite(A->cand[i].ic) &&
+					!(skip_seasonal_ma[A->cand[i].c] && A->cand[i].Q > 0) &&
+					(bi < 0 || A->cand[i].ic < A->cand[bi].ic))
 					bi = i;
 			if (bi < 0)
 				break;
@@ -2375,7 +2405,11 @@ fc_arima_auto(const double *y, int n, int m, const FcArimaControl *ctl,
 					done = true;
 				}
 				else
+				{
+					if (ARIMA_SKIP_SEASONAL_MA && seasonal_ma_at_boundary(&fit))
+						skip_seasonal_ma[s.constant] = true;
 					fc_arima_model_free(&fit);
+				}
 			}
 		}
 		if (!done)
