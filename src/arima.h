@@ -42,7 +42,10 @@
  * from (2,d,2)(1,D,1), constant when d + D <= 1; models whose AR or MA polynomial has a root of modulus below
  * 1.01 are rejected.  For long series (n > 150 or m > 12) the search ranks
  * models by their CSS fit and only the chosen one is refitted by exact ML
- * (the next best if that fails), as R's auto.arima(approximation = TRUE).
+ * (the next best if that fails), as R's auto.arima(approximation = TRUE),
+ * with one difference: once a refit leaves the seasonal MA at the
+ * invertibility boundary, the further candidates with a seasonal MA part
+ * and the same constant setting are passed over (arima.c says why).
  */
 #ifndef FC_ARIMA_H
 #define FC_ARIMA_H

@@ -3,8 +3,8 @@
  *	  auto: the best forecaster forecastin has for each series.
  *
  * The choice uses the training series only, and estimates each candidate
- * once, so auto costs about the sum of its candidates (on M4 hourly 98 % of
- * its time is their fits: test/bench/README.md, auto_cost.sh):
+ * once, so auto costs about the sum of its candidates (on M4 hourly 0.89 of
+ * it, median of 5 rounds: test/bench/README.md, auto_cost.sh):
  *
  *	 0. Too short for anything but ETS's own fallbacks (fewer than
  *		FC_AUTO_MIN_ENSEMBLE points): ETS, falling back as ets does.

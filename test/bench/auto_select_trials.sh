@@ -88,6 +88,7 @@ for sp in b a a2; do
 	run $sp snaive snaive '{"period": 24}'
 	run $sp snaive168 snaive '{"period": 168}'
 	run $sp knn knn '{"period": 24}'
+	run $sp knn_mean knn '{"period": 24, "variant": "mean"}'
 	for adj in arima ets theta naive damped; do
 		run $sp mstl_$adj mstl "{$O, \"adjusted\": \"$adj\"}"
 		run $sp logmstl_$adj mstl "{$O, \"adjusted\": \"$adj\", \"transform\": \"log\"}"
@@ -97,6 +98,7 @@ for sp in b a a2; do
 	for adj in arima ets; do
 		run $sp sqmstl_$adj mstl "{$O, \"adjusted\": \"$adj\"}" 'sqrt(y)' 'greatest(f.yhat, 0) ^ 2'
 	done
+	run $sp sqmstl_theta mstl "{$O, \"adjusted\": \"theta\", \"transform\": \"sqrt\"}"
 done
 if [ -z "${SKIP_AUTO:-}" ]; then
 	run b auto auto "{$O}"
@@ -109,10 +111,14 @@ INSERT INTO fc SELECT split, 'med6', series_id, step, percentile_cont(0.5) WITHI
 FROM fc WHERE name IN ('arima', 'mstl_arima', 'mstl_ets', 'logmstl_arima', 'logmstl_ets', 'snaive') GROUP BY 1, 3, 4;
 -- the median with MSTL on the square-root scale instead of on y
 INSERT INTO fc SELECT split, 'med7sq', series_id, step, percentile_cont(0.5) WITHIN GROUP (ORDER BY yhat)
-FROM fc WHERE name IN ('arima', 'sqmstl_arima', 'sqmstl_ets', 'logmstl_arima', 'logmstl_ets', 'snaive', 'knn') GROUP BY 1, 3, 4;
--- the same with knn as a seventh member (auto's median since knn was added)
+FROM fc WHERE name IN ('arima', 'sqmstl_arima', 'sqmstl_ets', 'logmstl_arima', 'logmstl_ets', 'snaive', 'knn_mean') GROUP BY 1, 3, 4;
+-- the same with knn (the mean of its neighbours, as knn was then) as a seventh member
 INSERT INTO fc SELECT split, 'med7', series_id, step, percentile_cont(0.5) WITHIN GROUP (ORDER BY yhat)
-FROM fc WHERE name IN ('arima', 'mstl_arima', 'mstl_ets', 'logmstl_arima', 'logmstl_ets', 'snaive', 'knn') GROUP BY 1, 3, 4;
+FROM fc WHERE name IN ('arima', 'mstl_arima', 'mstl_ets', 'logmstl_arima', 'logmstl_ets', 'snaive', 'knn_mean') GROUP BY 1, 3, 4;
+-- auto's median since knn combines by median: MSTL+ARIMA and MSTL+ETS on
+-- sqrt(y), seasonal naive with both periods, knn (median) and knn (mean)
+INSERT INTO fc SELECT split, 'med6k', series_id, step, percentile_cont(0.5) WITHIN GROUP (ORDER BY yhat)
+FROM fc WHERE name IN ('sqmstl_arima', 'sqmstl_ets', 'snaive', 'snaive168', 'knn', 'knn_mean') GROUP BY 1, 3, 4;
 INSERT INTO fc
 SELECT s.split, s.nm, l.series_id, h.step, avg(tr.y)
 FROM (VALUES ('a', 96), ('b', 48)) sp(split, cut)
@@ -189,20 +195,32 @@ UNION ALL SELECT 'C on windows A and A2, margin 0', choose('{$C9,med6}', '{a,a2}
 UNION ALL SELECT 'C + seasonal means (dmean3/7, wmean2/3), margin 0.2', choose('{$C9,med6,dmean3,dmean7,wmean2,wmean3}', '{a}', 0.2)
 UNION ALL SELECT 'C + MSTL+naive (y, log y), margin 0.2', choose('{$C9,med6,mstl_naive,logmstl_naive}', '{a}', 0.2)
 UNION ALL SELECT 'C + MSTL+damped (y, log y), margin 0.2', choose('{$C9,med6,mstl_damped,logmstl_damped}', '{a}', 0.2)
-UNION ALL SELECT 'C + knn (period 24), margin 0.2', choose('{$C9,med6,knn}', '{a}', 0.2)
-UNION ALL SELECT 'C + knn, knn also in the median (med7: auto now), margin 0.2', choose('{$C9,med7,knn}', '{a}', 0.2, 'med7')
-UNION ALL SELECT 'C + knn, med7, margin 0.1', choose('{$C9,med7,knn}', '{a}', 0.1, 'med7')
-UNION ALL SELECT 'C + knn, med7, margin 0.3', choose('{$C9,med7,knn}', '{a}', 0.3, 'med7')
-UNION ALL SELECT 'C + knn + MSTL on sqrt(y) (ARIMA, ETS), med7, margin 0.2', choose('{$C9,med7,knn,sqmstl_arima,sqmstl_ets}', '{a}', 0.2, 'med7')
-UNION ALL SELECT 'as auto now, MSTL on sqrt(y) instead of on y (candidates and median), margin 0.2',
-          choose('{arima,sqmstl_arima,sqmstl_ets,mstl_theta,logmstl_arima,logmstl_ets,logmstl_theta,snaive,snaive168,knn,med7sq}', '{a}', 0.2, 'med7sq')
+UNION ALL SELECT 'C + knn (period 24, mean of the neighbours), margin 0.2', choose('{$C9,med6,knn_mean}', '{a}', 0.2)
+UNION ALL SELECT 'C + knn, knn also in the median (med7), margin 0.2', choose('{$C9,med7,knn_mean}', '{a}', 0.2, 'med7')
+UNION ALL SELECT 'C + knn, med7, margin 0.1', choose('{$C9,med7,knn_mean}', '{a}', 0.1, 'med7')
+UNION ALL SELECT 'C + knn, med7, margin 0.3', choose('{$C9,med7,knn_mean}', '{a}', 0.3, 'med7')
+UNION ALL SELECT 'C + knn + MSTL on sqrt(y) (ARIMA, ETS), med7, margin 0.2', choose('{$C9,med7,knn_mean,sqmstl_arima,sqmstl_ets}', '{a}', 0.2, 'med7')
+UNION ALL SELECT 'MSTL on sqrt(y) instead of on y (candidates and median), margin 0.2 (auto at git 280f8ce)',
+          choose('{arima,sqmstl_arima,sqmstl_ets,mstl_theta,logmstl_arima,logmstl_ets,logmstl_theta,snaive,snaive168,knn_mean,med7sq}', '{a}', 0.2, 'med7sq')
+UNION ALL SELECT 'the same, sqrt-scale Theta, knn combining by median (single candidate)',
+          choose('{arima,sqmstl_arima,sqmstl_ets,sqmstl_theta,logmstl_arima,logmstl_ets,logmstl_theta,snaive,snaive168,knn,med7sq}', '{a}', 0.2, 'med7sq')
+UNION ALL SELECT 'as auto now: median med6k (sqrt MSTL+ARIMA/ETS, snaive 24/168, knn median/mean), margin 0.2',
+          choose('{arima,sqmstl_arima,sqmstl_ets,sqmstl_theta,logmstl_arima,logmstl_ets,logmstl_theta,snaive,snaive168,knn,med6k}', '{a}', 0.2, 'med6k')
+UNION ALL SELECT 'as auto now, margin ' || m, choose('{arima,sqmstl_arima,sqmstl_ets,sqmstl_theta,logmstl_arima,logmstl_ets,logmstl_theta,snaive,snaive168,knn,med6k}', '{a}', m, 'med6k')
+          FROM unnest('{0.1,0.3}'::float8[]) m
+UNION ALL SELECT 'as auto now without seasonal ARIMA, margin 0.2',
+          choose('{sqmstl_arima,sqmstl_ets,sqmstl_theta,logmstl_arima,logmstl_ets,logmstl_theta,snaive,snaive168,knn,med6k}', '{a}', 0.2, 'med6k')
 UNION ALL SELECT 'mean of the best 2 in C', topk('{$C9,med6}', 2, 'mean')
 UNION ALL SELECT 'mean of the best 3 in C', topk('{$C9,med6}', 3, 'mean')
 UNION ALL SELECT 'median of the best 3 in C', topk('{$C9,med6}', 3, 'median')
 UNION ALL SELECT 'oracle: best of C on B itself (not attainable)', owa_of(\$\$SELECT DISTINCT ON (series_id) series_id, name FROM errs WHERE split = 'b' AND name = ANY ('{$C9,med6}') ORDER BY series_id, 0.5 * (smape / 19.225 + mase / 2.455)\$\$)
-UNION ALL SELECT 'oracle: best of C + knn + med7 on B itself (not attainable)', owa_of(\$\$SELECT DISTINCT ON (series_id) series_id, name FROM errs WHERE split = 'b' AND name = ANY ('{$C9,med6,knn,med7}') ORDER BY series_id, 0.5 * (smape / 19.225 + mase / 2.455)\$\$)
+UNION ALL SELECT 'oracle: best of C + knn + med7 on B itself (not attainable)', owa_of(\$\$SELECT DISTINCT ON (series_id) series_id, name FROM errs WHERE split = 'b' AND name = ANY ('{$C9,med6,knn_mean,med7}') ORDER BY series_id, 0.5 * (smape / 19.225 + mase / 2.455)\$\$)
 UNION ALL SELECT 'forecastin auto itself (fitted to B, holds out its own last 48)', (SELECT round(0.5 * (avg(smape) / 19.225 + avg(mase) / 2.455)::numeric, 4) FROM errs WHERE split = 'b' AND name = 'auto')
 UNION ALL SELECT 'forecastin auto, {"holdout": ' || h || '}', (SELECT round(0.5 * (avg(smape) / 19.225 + avg(mase) / 2.455)::numeric, 4) FROM errs WHERE split = 'b' AND name = 'auto_h' || h)
           FROM unnest('{24,72,168}'::int[]) h;
 EOF
+echo
+echo "## the medians alone on each window (no choice made): med7sq (auto's median at git 280f8ce) and med6k (now)"
+psql -X -q -c "SELECT split, name, round(avg(smape)::numeric, 3) AS smape, round(avg(mase)::numeric, 4) AS mase
+               FROM errs WHERE name IN ('med7sq', 'med6k') GROUP BY 1, 2 ORDER BY 1, 2"
 echo "report: $results"
