@@ -70,9 +70,6 @@
 #endif
 #define ROOT_MARGIN			1.01	/* auto: reject roots of modulus < this */
 #define MAX_CAND			160
-#ifndef ARIMA_SKIP_SEASONAL_MA
-#define ARIMA_SKIP_SEASONAL_MA 1	/* 0: refit every candidate, as R does */
-#endif
 
 /* ------------------------------------------------------------------ */
 /* polynomial helpers */
@@ -2406,7 +2403,7 @@ fc_arima_auto(const double *y, int n, int m, const FcArimaControl *ctl,
 				}
 				else
 				{
-					if (ARIMA_SKIP_SEASONAL_MA && seasonal_ma_at_boundary(&fit))
+					if (!ctl->refit_every_candidate && seasonal_ma_at_boundary(&fit))
 						skip_seasonal_ma[s.constant] = true;
 					fc_arima_model_free(&fit);
 				}

@@ -89,6 +89,11 @@ typedef struct FcArimaControl
 	bool		allow_constant; /* true: consider mean/drift */
 	int			approximation;	/* -1: auto (n > 150 or m > 12); 0 exact ML
 								 * in the search; 1 CSS in the search */
+	bool		refit_every_candidate;	/* with CSS in the search: refit by ML
+										 * down the ranking until one passes,
+										 * as R does (false, the default:
+										 * pass over seasonal-MA candidates
+										 * after one ends at the boundary) */
 	/*
 	 * fc_arima_fit: fixed coefficients, NULL or nfixed = p+q+P+Q+constant
 	 * values in the order phi_1..phi_p, theta_1..theta_q, Phi_1..Phi_P,

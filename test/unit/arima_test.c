@@ -510,8 +510,13 @@ test_auto(bool quick)
 	int			i,
 				nt = 0,
 				agree = 0,
-				dagree = 0;
+				dagree = 0,
+				same_as_full = 0;
+	FcArimaControl full;
 
+	/* R's refit loop, to compare the default's pass-over of boundary seasonal MAs with */
+	fc_arima_control_init(&full);
+	full.refit_every_candidate = true;
 	printf("Automatic selection vs R auto.arima:\n");
 	for (i = 0; i < nmodels; i++)
 	{
@@ -548,6 +553,25 @@ test_auto(bool quick)
 		if (st != FC_OK)
 			continue;
 		fc_arima_name(&f, name, sizeof(name));
+		{
+			FcArimaModel g;
+
+			/*
+			 * Passing over seasonal-MA refits after one ends at the
+			 * boundary: the model R's loop would reach, or one not much
+			 * worse on AICc.
+			 */
+			CHECK(fc_arima_auto(se->y, se->n, se->m, &full, &g) == FC_OK,
+				  "%s: auto with every refit", se->name);
+			if (same_orders(&f.spec, &g.spec) && f.spec.constant == g.spec.constant)
+				same_as_full++;
+			else
+				printf("  pass-over changed: %-18s %s aicc %.3f, every refit aicc %.3f\n",
+					   se->name, name, f.aicc, g.aicc);
+			CHECK(f.aicc <= g.aicc + 2.0, "%s: AICc %.3f, with every refit %.3f",
+				  se->name, f.aicc, g.aicc);
+			fc_arima_model_free(&g);
+		}
 		r->spec.m = se->m;
 		if (f.spec.d == r->spec.d && f.spec.D == r->spec.D)
 			dagree++;
@@ -575,7 +599,8 @@ test_auto(bool quick)
 		}
 		fc_arima_model_free(&f);
 	}
-	printf("  orders agree with R on %d of %d series (d and D on %d)\n", agree, nt, dagree);
+	printf("  orders agree with R on %d of %d series (d and D on %d); as with every refit on %d\n",
+		   agree, nt, dagree, same_as_full);
 	if (!quick)
 		CHECK(agree >= 0.6 * nt, "order agreement %d/%d below 60%%", agree, nt);
 }
@@ -597,6 +622,60 @@ gauss(uint64_t *s)
 				u2 = lcg(s);
 
 	return sqrt(-2 * log(u1)) * cos(2 * M_PI * u2);
+}
+
+/*
+ * Hourly series with a fixed daily pattern: the seasonal difference removes
+ * it, so an ML fit of a seasonal MA ends at Theta = -1, the case where the
+ * automatic search passes over the other seasonal-MA refits.  The search
+ * must still return an admissible model, no worse on AICc (by more than 2)
+ * than the one R's loop of every refit reaches.
+ */
+static void
+test_boundary_seasonal_ma(void)
+{
+	FcArimaControl full;
+	int			k,
+				boundary = 0,
+				same = 0;
+
+	fc_arima_control_init(&full);
+	full.refit_every_candidate = true;
+	for (k = 0; k < 6; k++)
+	{
+		uint64_t	seed = 1000 + k;
+		double		y[700],
+					e = 0.0;
+		FcArimaSpec sma = {1, 0, 0, 0, 1, 1, 24, false};
+		FcArimaModel f,
+					g,
+					h;
+		int			t;
+
+		for (t = 0; t < 700; t++)
+		{
+			e = 0.6 * e + gauss(&seed);
+			y[t] = 50.0 + 20.0 * sin(2 * M_PI * (t % 24) / 24.0) + 8.0 * ((t % 24) == 9) + e;
+		}
+		/* the premise: ARIMA(1,0,0)(0,1,1)[24] puts Theta at the boundary */
+		if (fc_arima_fit(y, 700, &sma, NULL, &h) == FC_OK)
+		{
+			if (h.Theta[0] < -0.95)
+				boundary++;
+			fc_arima_model_free(&h);
+		}
+		CHECK(fc_arima_auto(y, 700, 24, NULL, &f) == FC_OK, "boundary series %d: auto", k);
+		CHECK(fc_arima_auto(y, 700, 24, &full, &g) == FC_OK, "boundary series %d: every refit", k);
+		CHECK(f.aicc <= g.aicc + 2.0, "boundary series %d: AICc %.3f, with every refit %.3f",
+			  k, f.aicc, g.aicc);
+		if (same_orders(&f.spec, &g.spec))
+			same++;
+		fc_arima_model_free(&f);
+		fc_arima_model_free(&g);
+	}
+	CHECK(boundary >= 3, "only %d of 6 series put the seasonal MA at the boundary", boundary);
+	printf("boundary seasonal MA: %d of 6 series; pass-over gives the same model as every refit on %d\n",
+		   boundary, same);
 }
 
 static void
@@ -1344,7 +1423,10 @@ main(int argc, char **argv)
 	test_bad_input();
 	test_pack();
 	if (!quick)
+	{
 		test_simulated();
+		test_boundary_seasonal_ma();
+	}
 	if (load_reference(dir) == 0)
 	{
 		test_fixed(quick);
