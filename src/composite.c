@@ -56,8 +56,7 @@ ensemble_members_start(int k, FcCombine combine)
 double
 fc_combine_values(double *v, int k, FcCombine how)
 {
-	int			i,
-				j;
+	int			i;
 	double		sum = 0.0;
 
 	if (k == 0)
@@ -68,15 +67,7 @@ fc_combine_values(double *v, int k, FcCombine how)
 			sum += v[i];
 		return sum / k;
 	}
-	for (i = 1; i < k; i++)		/* insertion sort: k is tiny */
-	{
-		double		x = v[i];
-
-		for (j = i; j > 0 && v[j - 1] > x; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
-	}
-	return (k % 2 == 1) ? v[k / 2] : 0.5 * (v[k / 2 - 1] + v[k / 2]);
+	return fc_median_small(v, k);
 }
 
 /*

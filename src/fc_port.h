@@ -64,4 +64,26 @@ fc_packed_int_in(double v, double lo, double hi)
 	return isfinite(v) && v >= lo && v <= hi && v == floor(v);
 }
 
+/*
+ * Median of v[0..n-1] (n >= 1): the middle value, or the mean of the two
+ * middle ones.  v is sorted in place by insertion sort, so n must be small
+ * (ensemble members, knn neighbours).
+ */
+static inline double
+fc_median_small(double *v, int n)
+{
+	int			i,
+				j;
+
+	for (i = 1; i < n; i++)
+	{
+		double		x = v[i];
+
+		for (j = i; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
 #endif							/* FC_PORT_H */

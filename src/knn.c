@@ -130,24 +130,6 @@ rank_analogs(const double *x, int o, int m, bool mult, Analog *a, double *qn,
 	return na;
 }
 
-/* Median of v[0..n-1] (n >= 1, reordered): the middle value, or the mean of the two. */
-static double
-median_of(double *v, int n)
-{
-	int			i,
-				j;
-
-	for (i = 1; i < n; i++)		/* insertion sort: n <= FC_KNN_MAX_K */
-	{
-		double		x = v[i];
-
-		for (j = i; j > 0 && v[j - 1] > x; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
-	}
-	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 /*
  * Forecasts of steps 1..h from origin o (data x[0..o-1]) with the ranked
  * candidates: at each step the mean or median of the k nearest that reach
@@ -180,7 +162,7 @@ analog_path(const double *x, int o, int m, int k, bool mult, bool median,
 			continue;
 		}
 		if (median)
-			c = median_of(v, used);
+			c = fc_median_small(v, used);
 		else
 		{
 			for (i = 0; i < used; i++)
